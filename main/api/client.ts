@@ -1,0 +1,150 @@
+// A typed, in-process client of the ApiServer for the simulation's controllers, the shell and tests.
+// It sends the same ResourceRequests a transport would and throws the Status as an ApiError on failure.
+import { ApiError, badRequest } from './errors';
+import type { PatchType } from './patch';
+import type { ResolvedKind } from './registry';
+import type { ApiServer, Query, ResourceRequest } from './server';
+import type { Disposable, KubeObject, ListObject, UserInfo, WatchEvent } from './types';
+
+export type KindRef = ResolvedKind | string;
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+export class ApiClient {
+  constructor(
+    readonly server: ApiServer,
+    readonly user: UserInfo,
+    readonly cluster: string,
+  ) {}
+
+  kind(ref: KindRef): ResolvedKind {
+    if (typeof ref !== 'string') return ref;
+    const k = this.server.registry.resolve(ref);
+    if (!k) throw badRequest(`the server doesn't have a resource type "${ref}"`);
+    return k;
+  }
+
+  get(ref: KindRef, namespace: string, name: string): KubeObject {
+    return this.send(this.req('get', ref, { namespace, name })) as KubeObject;
+  }
+
+  /** The object, or undefined when it does not exist. */
+  tryGet(ref: KindRef, namespace: string, name: string): KubeObject | undefined {
+    try {
+      return this.get(ref, namespace, name);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 404) return undefined;
+      throw e;
+    }
+  }
+
+  list(ref: KindRef, o: ListOptions = {}): ListObject {
+    const query: Query = {
+      labelSelector: o.labelSelector,
+      fieldSelector: o.fieldSelector,
+      limit: o.limit === undefined ? undefined : String(o.limit),
+      continue: o.continue,
+    };
+    return this.send(this.req('list', ref, { namespace: o.namespace, query })) as ListObject;
+  }
+
+  create(obj: KubeObject | Record<string, unknown>, query: Query = {}): KubeObject {
+    const o = obj as KubeObject;
+    return this.send(
+      this.req('create', this.kindOf(o), { namespace: o.metadata?.namespace, body: o, query }),
+    ) as KubeObject;
+  }
+
+  update(obj: KubeObject, query: Query = {}): KubeObject {
+    return this.send(
+      this.req('update', this.kindOf(obj), {
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name,
+        body: obj,
+        query,
+      }),
+    ) as KubeObject;
+  }
+
+  updateStatus(obj: KubeObject): KubeObject {
+    return this.send(
+      this.req('update', this.kindOf(obj), {
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name,
+        body: obj,
+        subresource: 'status',
+      }),
+    ) as KubeObject;
+  }
+
+  patch(
+    ref: KindRef,
+    namespace: string,
+    name: string,
+    patchType: PatchType,
+    patch: unknown,
+    query: Query = {},
+  ): KubeObject {
+    return this.send(
+      this.req('patch', ref, { namespace, name, body: patch, patchType, query }),
+    ) as KubeObject;
+  }
+
+  delete(
+    ref: KindRef,
+    namespace: string,
+    name: string,
+    options: Record<string, unknown> = {},
+    query: Query = {},
+  ): KubeObject {
+    return this.send(this.req('delete', ref, { namespace, name, body: options, query })) as KubeObject;
+  }
+
+  watch(
+    ref: KindRef,
+    o: ListOptions & { resourceVersion?: string; allowBookmarks?: boolean },
+    listener: (e: WatchEvent) => void,
+  ): Disposable {
+    const query: Query = {
+      labelSelector: o.labelSelector,
+      fieldSelector: o.fieldSelector,
+      resourceVersion: o.resourceVersion,
+      allowWatchBookmarks: o.allowBookmarks ? 'true' : undefined,
+    };
+    const res = this.server.watch(this.req('watch', ref, { namespace: o.namespace, query }), listener);
+    if ('error' in res) throw new ApiError(res.error.body as never);
+    return res.watch;
+  }
+
+  private kindOf(obj: KubeObject): ResolvedKind {
+    const k = this.server.registry.byApiVersionKind(String(obj.apiVersion ?? ''), String(obj.kind ?? ''));
+    if (!k)
+      throw badRequest(`no matches for kind "${String(obj.kind)}" in version "${String(obj.apiVersion)}"`);
+    return k;
+  }
+
+  private req(verb: ResourceRequest['verb'], ref: KindRef, rest: Partial<ResourceRequest>): ResourceRequest {
+    const k = this.kind(ref);
+    return {
+      verb,
+      user: this.user,
+      cluster: this.cluster,
+      group: k.group,
+      version: k.version,
+      resource: k.plural,
+      ...rest,
+    };
+  }
+
+  private send(r: ResourceRequest): unknown {
+    const res = this.server.request(r);
+    if (res.status >= 400) throw new ApiError(res.body as never);
+    return res.body;
+  }
+}

@@ -1,0 +1,21 @@
+// The kinds every Kubernetes API space serves. vSphere, VM Operator, TKGS and Cluster API kinds are
+// registered by the issues that bring them.
+import type { Registry } from '../registry';
+import { deploymentKind, replicaSetKind } from './apps';
+import { configMapKind, eventKind, namespaceKind, secretKind, serviceAccountKind } from './core';
+import { podKind } from './pod';
+
+export function registerCoreKinds(registry: Registry): void {
+  for (const k of [
+    namespaceKind,
+    podKind,
+    configMapKind,
+    secretKind,
+    serviceAccountKind,
+    eventKind,
+    deploymentKind,
+    replicaSetKind,
+  ]) {
+    registry.register(k);
+  }
+}

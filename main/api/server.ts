@@ -1,0 +1,514 @@
+// The API server of the lab: every client — the in-app kubectl, the simulation's controllers, the
+// HTTPS endpoint, the UI — sends requests with Kubernetes REST semantics here and gets a status code
+// and a body (an object, a list, a Table or a Status). One code path for all of them.
+import type { Store } from '../store/store';
+import { allowAll, forbiddenMessage, type AdmissionPlugin, type Authorizer } from './admission';
+import type { RandomSource, TimeSource } from './environment';
+import {
+  ApiError,
+  badRequest,
+  expired,
+  forbidden,
+  methodNotAllowed,
+  statusFailure,
+  toApiError,
+  unsupportedMediaType,
+} from './errors';
+import { keyOf, Objects } from './objects';
+import { patchContentTypes, type PatchType } from './patch';
+import { parseResourcePath, pathNotFound } from './paths';
+import type { Registry, ResolvedKind } from './registry';
+import { matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
+import { buildTable, type IncludeObject } from './table';
+import {
+  systemUser,
+  type Disposable,
+  type KubeObject,
+  type ListObject,
+  type UserInfo,
+  type Verb,
+  type WatchEvent,
+} from './types';
+import { WatchHub } from './watch';
+import {
+  Writer,
+  type DeleteOptions,
+  type FieldValidation,
+  type PropagationPolicy,
+  type WriteOptions,
+} from './writer';
+
+export type Query = Record<string, string | undefined>;
+
+export interface ResourceRequest {
+  verb: Verb;
+  user: UserInfo;
+  /** the API space: 'supervisor' or a guest cluster's id */
+  cluster: string;
+  group: string;
+  version: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  query?: Query;
+  body?: unknown;
+  /** for patch: how to read the body */
+  patchType?: PatchType;
+  /** answer a get or list with a Table (Accept: …;as=Table) */
+  table?: boolean;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+  warnings?: string[];
+}
+
+/** A request as a transport sees it: method, path, query, body, content type and Accept. */
+export interface HttpLikeRequest {
+  method: string;
+  path: string;
+  query?: Query;
+  body?: unknown;
+  user: UserInfo;
+  cluster: string;
+  contentType?: string;
+  accept?: string;
+}
+
+export interface ApiServerOptions {
+  store: Store;
+  registry: Registry;
+  clock: TimeSource;
+  random: RandomSource;
+  authorizer?: Authorizer;
+  admission?: AdmissionPlugin[];
+}
+
+const fieldValidationModes = new Set(['Strict', 'Warn', 'Ignore']);
+const propagationPolicies = new Set(['Orphan', 'Background', 'Foreground']);
+
+interface Continue {
+  rv: number;
+  ns: string;
+  name: string;
+}
+
+export class ApiServer {
+  readonly store: Store;
+  readonly registry: Registry;
+  readonly objects: Objects;
+  readonly hub: WatchHub;
+  readonly admission: AdmissionPlugin[];
+  authorizer: Authorizer;
+  private readonly writer: Writer;
+  private readonly clock: TimeSource;
+  private readonly spaces = new Set<string>();
+
+  constructor(o: ApiServerOptions) {
+    this.store = o.store;
+    this.registry = o.registry;
+    this.clock = o.clock;
+    this.authorizer = o.authorizer ?? allowAll;
+    this.admission = o.admission ?? [];
+    this.objects = new Objects(o.store, o.registry);
+    this.writer = new Writer(this.objects, o.clock, o.random, this.admission);
+    this.hub = new WatchHub(o.store);
+    for (const s of o.store.apiSpaces()) this.spaces.add(s.name);
+  }
+
+  /**
+   * Opens a Kubernetes API space (the Supervisor, a guest cluster) with the namespaces every cluster
+   * starts with. Idempotent.
+   */
+  addApiSpace(name: string, flavor: string): void {
+    this.store.transaction(() => {
+      this.store.addApiSpace(name, flavor);
+      this.spaces.add(name);
+      const nsKind = this.registry.byKind('', 'Namespace');
+      if (!nsKind) return;
+      for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+        if (this.objects.get(nsKind, name, '', ns)) continue;
+        this.writer.create(
+          nsKind,
+          '',
+          { metadata: { name: ns } },
+          { cluster: name, user: systemUser, dryRun: false, fieldValidation: 'Strict' },
+        );
+      }
+    });
+  }
+
+  hasApiSpace(name: string): boolean {
+    return this.spaces.has(name);
+  }
+
+  /** Serves one request. Never throws: failures come back as Status bodies with their codes. */
+  request(r: ResourceRequest): ApiResponse {
+    try {
+      return this.serve(r);
+    } catch (err) {
+      const e = toApiError(err);
+      return { status: e.code, body: e.status };
+    }
+  }
+
+  /**
+   * Starts a watch. On success events flow to listener until the returned watch is disposed; on
+   * failure (bad request, 410 Expired, forbidden) the response says why and nothing is started.
+   */
+  watch(
+    r: ResourceRequest,
+    listener: (e: WatchEvent) => void,
+  ): { watch: Disposable } | { error: ApiResponse } {
+    try {
+      const kind = this.kindFor(r);
+      this.checkScope(kind, r);
+      this.authorize(r, kind, 'watch');
+      const q = r.query ?? {};
+      const matches = this.predicate(kind, q);
+      const namespace = kind.namespaced ? r.namespace : undefined;
+      const byName = r.name;
+      const watch = this.hub.watch(
+        {
+          cluster: r.cluster,
+          group: kind.group,
+          kind: kind.kind,
+          apiVersion: kind.apiVersion,
+          namespace,
+          matches: byName ? (o) => o.metadata.name === byName && matches.fn(o) : matches.fn,
+          filtered: matches.filtered || Boolean(byName),
+          resourceVersion: q.resourceVersion,
+          allowBookmarks: q.allowWatchBookmarks === 'true',
+          sendInitialEvents: q.sendInitialEvents === 'true',
+        },
+        listener,
+        () =>
+          this.objects
+            .list(kind, r.cluster, namespace)
+            .filter((o) => (!byName || o.metadata.name === byName) && matches.fn(o)),
+      );
+      return { watch };
+    } catch (err) {
+      const e = toApiError(err);
+      return { error: { status: e.code, body: e.status } };
+    }
+  }
+
+  /**
+   * Serves a request given as method and path, the way the HTTPS endpoint and the shell send them.
+   * Commits before answering, so nothing a caller has been told about can be lost.
+   */
+  handle(h: HttpLikeRequest): ApiResponse {
+    let response: ApiResponse;
+    try {
+      response = this.request(this.toResourceRequest(h));
+    } catch (err) {
+      const e = toApiError(err);
+      response = { status: e.code, body: e.status };
+    }
+    this.store.flush();
+    return response;
+  }
+
+  toResourceRequest(h: HttpLikeRequest): ResourceRequest {
+    const p = parseResourcePath(h.path, this.registry);
+    const q = h.query ?? {};
+    const method = h.method.toUpperCase();
+    let verb: Verb;
+    if (method === 'GET') verb = p.name ? 'get' : q.watch === 'true' || q.watch === '1' ? 'watch' : 'list';
+    else if (method === 'POST') verb = 'create';
+    else if (method === 'PUT') verb = 'update';
+    else if (method === 'PATCH') verb = 'patch';
+    else if (method === 'DELETE') verb = p.name ? 'delete' : 'deletecollection';
+    else throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+    let patchType: PatchType | undefined;
+    if (verb === 'patch') {
+      const ct = (h.contentType ?? '').split(';')[0]!.trim();
+      patchType = patchContentTypes[ct];
+      if (!patchType)
+        throw unsupportedMediaType(
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+        );
+    }
+    return {
+      verb,
+      user: h.user,
+      cluster: h.cluster,
+      ...p,
+      query: q,
+      body: h.body,
+      patchType,
+      table: /as=Table/.test(h.accept ?? ''),
+    };
+  }
+
+  /** Commits pending writes now (see Store.flush). */
+  flush(): void {
+    this.store.flush();
+  }
+
+  dispose(): void {
+    this.hub.dispose();
+  }
+
+  private serve(r: ResourceRequest): ApiResponse {
+    if (r.verb === 'watch') throw badRequest('watch requests are served by ApiServer.watch');
+    const kind = this.kindFor(r);
+    this.checkScope(kind, r);
+    this.authorize(r, kind, r.verb);
+    const q = r.query ?? {};
+    const ns = kind.namespaced ? (r.namespace ?? '') : '';
+    switch (r.verb) {
+      case 'get': {
+        const obj = this.objects.get(kind, r.cluster, ns, r.name!);
+        if (!obj)
+          throw statusFailure(
+            404,
+            'NotFound',
+            `${kind.plural}${kind.group ? `.${kind.group}` : ''} "${r.name}" not found`,
+            { name: r.name, group: kind.group, kind: kind.plural },
+          );
+        if (r.table) return { status: 200, body: this.table(kind, [obj], q, String(this.store.currentRv())) };
+        return { status: 200, body: obj };
+      }
+      case 'list':
+        return { status: 200, body: this.list(kind, r, q) };
+      case 'create': {
+        if (r.name && r.subresource === undefined)
+          throw methodNotAllowed('the server does not allow this method on the requested resource');
+        const res = this.writer.create(kind, ns, r.body, this.writeOptions(r, q));
+        return { status: 201, body: res.object, warnings: res.warnings };
+      }
+      case 'update': {
+        const res = this.writer.update(kind, ns, r.name!, r.body, this.writeOptions(r, q));
+        return { status: 200, body: res.object, warnings: res.warnings };
+      }
+      case 'patch': {
+        const res = this.writer.patch(
+          kind,
+          ns,
+          r.name!,
+          r.patchType ?? 'merge',
+          r.body,
+          this.writeOptions(r, q),
+        );
+        return { status: 200, body: res.object, warnings: res.warnings };
+      }
+      case 'delete': {
+        const res = this.writer.delete(
+          kind,
+          ns,
+          r.name!,
+          this.deleteOptions(r.body, q),
+          this.writeOptions(r, q),
+        );
+        return { status: res.removed ? 200 : 202, body: res.object };
+      }
+      case 'deletecollection': {
+        const d = this.deleteOptions(r.body, q);
+        const o = this.writeOptions(r, q);
+        const items = this.store.transaction(() =>
+          this.list(
+            kind,
+            { ...r, verb: 'list', table: false },
+            { ...q, limit: undefined, continue: undefined },
+          ).items.map(
+            (obj) => this.writer.delete(kind, obj.metadata.namespace ?? '', obj.metadata.name!, d, o).object,
+          ),
+        );
+        return { status: 200, body: this.listObject(kind, items, String(this.store.currentRv())) };
+      }
+      default:
+        throw methodNotAllowed('the server does not allow this method on the requested resource');
+    }
+  }
+
+  private kindFor(r: ResourceRequest): ResolvedKind {
+    if (!this.spaces.has(r.cluster)) throw pathNotFound();
+    const kind = this.registry.byResource(r.group, r.resource);
+    if (!kind || kind.version !== r.version) throw pathNotFound();
+    if (!(kind.verbs ?? []).includes(r.verb))
+      throw methodNotAllowed('the server does not allow this method on the requested resource');
+    return kind;
+  }
+
+  private checkScope(kind: ResolvedKind, r: ResourceRequest): void {
+    if (!kind.namespaced && r.namespace) throw pathNotFound();
+    if (kind.namespaced && r.name && !r.namespace) throw pathNotFound();
+    if (r.subresource !== undefined) {
+      const ok =
+        r.subresource === 'status' &&
+        kind.statusSubresource &&
+        r.name &&
+        ['get', 'update', 'patch'].includes(r.verb);
+      if (!ok) throw pathNotFound();
+    }
+    if (['get', 'update', 'patch', 'delete'].includes(r.verb) && !r.name)
+      throw methodNotAllowed('the server does not allow this method on the requested resource');
+  }
+
+  private authorize(r: ResourceRequest, kind: ResolvedKind, verb: string): void {
+    const attrs = {
+      user: r.user,
+      verb,
+      cluster: r.cluster,
+      group: kind.group,
+      resource: kind.plural,
+      subresource: r.subresource,
+      namespace: kind.namespaced ? r.namespace : undefined,
+      name: r.name,
+    };
+    const d = this.authorizer.authorize(attrs);
+    if (!d.allowed)
+      throw forbidden(forbiddenMessage(attrs, d.reason), {
+        group: kind.group,
+        resource: kind.plural,
+        name: r.name,
+      });
+  }
+
+  private predicate(kind: ResolvedKind, q: Query): { fn: (o: KubeObject) => boolean; filtered: boolean } {
+    const labels = q.labelSelector ? parseLabelSelector(q.labelSelector) : [];
+    const fields = q.fieldSelector ? parseFieldSelector(q.fieldSelector) : [];
+    const getters = fields.map((f) => {
+      if (f.field === 'metadata.name') return (o: KubeObject) => o.metadata.name;
+      if (f.field === 'metadata.namespace') return (o: KubeObject) => o.metadata.namespace ?? '';
+      const g = kind.fieldSelectors?.[f.field];
+      if (!g) throw badRequest(`field label not supported: ${f.field}`);
+      return g;
+    });
+    if (labels.length === 0 && fields.length === 0) return { fn: () => true, filtered: false };
+    return {
+      filtered: true,
+      fn: (o) =>
+        matchesLabels(labels, o.metadata.labels) &&
+        fields.every((f, i) => ((getters[i]!(o) ?? '') === f.value) === (f.op === '=')),
+    };
+  }
+
+  private list(kind: ResolvedKind, r: ResourceRequest, q: Query): ListObject {
+    const matches = this.predicate(kind, q);
+    const rv = this.store.currentRv();
+    let items = this.objects.list(kind, r.cluster, kind.namespaced ? r.namespace : undefined);
+    if (matches.filtered) items = items.filter(matches.fn);
+    let next: string | undefined;
+    let remaining: number | undefined;
+    if (q.continue) {
+      const c = this.decodeContinue(q.continue);
+      items = items.filter((o) => {
+        const ns = o.metadata.namespace ?? '';
+        return ns > c.ns || (ns === c.ns && (o.metadata.name ?? '') > c.name);
+      });
+    }
+    const limit = q.limit ? Number(q.limit) : 0;
+    if (!Number.isInteger(limit) || limit < 0) throw badRequest(`invalid limit: ${q.limit}`);
+    if (limit > 0 && items.length > limit) {
+      remaining = items.length - limit;
+      items = items.slice(0, limit);
+      const last = items[items.length - 1]!.metadata;
+      next = Buffer.from(JSON.stringify({ rv, ns: last.namespace ?? '', name: last.name })).toString(
+        'base64url',
+      );
+    }
+    if (r.table) return this.table(kind, items, q, String(rv), next, remaining) as unknown as ListObject;
+    const list = this.listObject(kind, items, String(rv));
+    if (next) {
+      list.metadata.continue = next;
+      list.metadata.remainingItemCount = remaining;
+    }
+    return list;
+  }
+
+  private listObject(kind: ResolvedKind, items: KubeObject[], rv: string): ListObject {
+    return {
+      apiVersion: kind.apiVersion,
+      kind: `${kind.kind}List`,
+      metadata: { resourceVersion: rv },
+      items,
+    };
+  }
+
+  private table(
+    kind: ResolvedKind,
+    items: KubeObject[],
+    q: Query,
+    rv: string,
+    next?: string,
+    remaining?: number,
+  ) {
+    const include = (q.includeObject ?? 'Metadata') as IncludeObject;
+    const metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number } = {
+      resourceVersion: rv,
+    };
+    if (next) {
+      metadata.continue = next;
+      metadata.remainingItemCount = remaining;
+    }
+    return buildTable(kind, items, { now: this.clock.now() }, include, metadata);
+  }
+
+  private decodeContinue(token: string): Continue {
+    let c: Continue;
+    try {
+      c = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Continue;
+    } catch {
+      throw badRequest('continue key is not valid: illegal base64 data');
+    }
+    if (typeof c?.rv !== 'number' || typeof c.ns !== 'string' || typeof c.name !== 'string') {
+      throw badRequest(
+        'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+      );
+    }
+    if (c.rv < this.store.compactedRv()) {
+      throw expired(
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
+    }
+    return c;
+  }
+
+  private writeOptions(r: ResourceRequest, q: Query): WriteOptions {
+    const dryRun = q.dryRun;
+    if (dryRun !== undefined && dryRun !== 'All' && dryRun !== '')
+      throw badRequest(`Invalid dry run value: "${dryRun}"`);
+    const fv = q.fieldValidation ?? 'Warn';
+    if (!fieldValidationModes.has(fv))
+      throw badRequest(
+        `fieldValidation parameter unsupported value: "${fv}"; supported values: "Ignore", "Warn", "Strict"`,
+      );
+    return {
+      cluster: r.cluster,
+      user: r.user,
+      dryRun: dryRun === 'All',
+      fieldValidation: fv as FieldValidation,
+      subresource: r.subresource,
+    };
+  }
+
+  private deleteOptions(body: unknown, q: Query): DeleteOptions {
+    const b = (body && typeof body === 'object' ? body : {}) as {
+      propagationPolicy?: string;
+      gracePeriodSeconds?: number;
+      preconditions?: { uid?: string; resourceVersion?: string };
+      orphanDependents?: boolean;
+    };
+    const policy = q.propagationPolicy ?? b.propagationPolicy ?? (b.orphanDependents ? 'Orphan' : undefined);
+    if (policy !== undefined && !propagationPolicies.has(policy)) {
+      throw statusFailure(
+        422,
+        'Invalid',
+        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+      );
+    }
+    const grace = q.gracePeriodSeconds !== undefined ? Number(q.gracePeriodSeconds) : b.gracePeriodSeconds;
+    return {
+      propagationPolicy: policy as PropagationPolicy | undefined,
+      gracePeriodSeconds: grace,
+      preconditions: b.preconditions,
+    };
+  }
+}
+
+export { ApiError, keyOf };

@@ -1,0 +1,428 @@
+// The write path of the API: create, update, patch and delete with Kubernetes semantics — defaulting,
+// validation, admission, optimistic concurrency, generation, finalizers and deletion propagation.
+// Every call runs inside one store transaction: it happens entirely or not at all.
+import type { AdmissionAttributes, AdmissionPlugin, Operation } from './admission';
+import type { RandomSource, TimeSource } from './environment';
+import { newUid, randomSuffix, rfc3339 } from './environment';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  modifiedConflict,
+  notFound,
+  statusFailure,
+} from './errors';
+import { GarbageCollector } from './gc';
+import type { Objects } from './objects';
+import { applyPatch, type PatchType } from './patch';
+import type { ResolvedKind } from './registry';
+import type { KubeObject, StatusCause, UserInfo } from './types';
+import { metadataErrors, nameErrors, unknownFields, validateSchema } from './validation';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
+
+export interface WriteOptions {
+  cluster: string;
+  user: UserInfo;
+  dryRun: boolean;
+  fieldValidation: FieldValidation;
+  subresource?: string;
+}
+
+export interface WriteResult {
+  object: KubeObject;
+  warnings: string[];
+  /** false when a delete left the object in place (finalizers, graceful deletion) */
+  removed?: boolean;
+}
+
+export interface DeleteOptions {
+  propagationPolicy?: PropagationPolicy;
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+const ref = (kind: ResolvedKind, name: string) => ({ group: kind.group, resource: kind.plural, name });
+const strip = (o: KubeObject): string => {
+  const { metadata: _m, status: _s, ...rest } = o;
+  return JSON.stringify(rest);
+};
+const serverManaged = [
+  'uid',
+  'resourceVersion',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'generation',
+] as const;
+
+export class Writer {
+  readonly gc: GarbageCollector;
+
+  constructor(
+    private readonly objects: Objects,
+    private readonly clock: TimeSource,
+    private readonly random: RandomSource,
+    private readonly admission: AdmissionPlugin[],
+  ) {
+    this.gc = new GarbageCollector(objects, (kind, cluster, obj, policy) =>
+      this.deleteNow(kind, cluster, obj, { propagationPolicy: policy }),
+    );
+  }
+
+  create(kind: ResolvedKind, namespace: string, body: unknown, o: WriteOptions): WriteResult {
+    const obj = this.decode(kind, body, o);
+    const warnings = this.pruneUnknown(kind, obj, o.fieldValidation);
+    const m = obj.metadata;
+    if (m.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
+    for (const f of serverManaged) delete m[f];
+    this.checkNamespace(kind, obj, namespace);
+    if (kind.statusSubresource) {
+      delete obj.status;
+      const st = kind.initialStatus?.(obj);
+      if (st) obj.status = st;
+    }
+    return this.objects.store.transaction(() => {
+      if (!m.name && m.generateName) m.name = this.generateName(kind, o.cluster, namespace, m.generateName);
+      kind.defaults?.(obj);
+      this.admit('CREATE', kind, obj, undefined, o);
+      this.validate(kind, obj, undefined);
+      this.checkNamespaceActive(kind, o.cluster, namespace);
+      this.runValidatingAdmission('CREATE', kind, obj, undefined, o);
+      if (this.objects.get(kind, o.cluster, namespace, m.name!)) throw alreadyExists(ref(kind, m.name!));
+      m.uid = newUid(this.random);
+      m.creationTimestamp = rfc3339(this.clock.now());
+      if (kind.keepsGeneration) m.generation = 1;
+      if (o.dryRun) return { object: obj, warnings };
+      return { object: this.objects.put(kind, o.cluster, obj, undefined), warnings };
+    });
+  }
+
+  update(kind: ResolvedKind, namespace: string, name: string, body: unknown, o: WriteOptions): WriteResult {
+    const incoming = this.decode(kind, body, o);
+    const warnings = this.pruneUnknown(kind, incoming, o.fieldValidation);
+    if (incoming.metadata.name && incoming.metadata.name !== name) {
+      throw badRequest(
+        `the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    incoming.metadata.name = name;
+    this.checkNamespace(kind, incoming, namespace);
+    return this.objects.store.transaction(() => {
+      const old = this.objects.get(kind, o.cluster, namespace, name);
+      if (!old) throw notFound(ref(kind, name));
+      const rv = incoming.metadata.resourceVersion;
+      if (!rv) {
+        throw invalid(kind.kind, kind.group, name, [
+          {
+            field: 'metadata.resourceVersion',
+            reason: 'FieldValueInvalid',
+            message: 'Invalid value: 0x0: must be specified for an update',
+          },
+        ]);
+      }
+      if (rv !== old.metadata.resourceVersion) throw modifiedConflict(ref(kind, name));
+      return { ...this.commitUpdate(kind, old, incoming, o), warnings };
+    });
+  }
+
+  patch(
+    kind: ResolvedKind,
+    namespace: string,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    o: WriteOptions,
+  ): WriteResult {
+    return this.objects.store.transaction(() => {
+      const old = this.objects.get(kind, o.cluster, namespace, name);
+      if (!old) throw notFound(ref(kind, name));
+      const patched = applyPatch(type, old, patch, kind.fullSchema) as KubeObject;
+      if (!patched || typeof patched !== 'object' || Array.isArray(patched))
+        throw badRequest('the patch produced something other than an object');
+      patched.metadata = { ...(patched.metadata ?? {}) };
+      const warnings = this.pruneUnknown(kind, patched, o.fieldValidation);
+      const wanted = patched.metadata.resourceVersion;
+      if (wanted && wanted !== old.metadata.resourceVersion) throw modifiedConflict(ref(kind, name));
+      patched.metadata.name = name;
+      patched.metadata.resourceVersion = old.metadata.resourceVersion;
+      return { ...this.commitUpdate(kind, old, patched, o), warnings };
+    });
+  }
+
+  delete(
+    kind: ResolvedKind,
+    namespace: string,
+    name: string,
+    d: DeleteOptions,
+    o: WriteOptions,
+  ): WriteResult {
+    return this.objects.store.transaction(() => {
+      const obj = this.objects.get(kind, o.cluster, namespace, name);
+      if (!obj) throw notFound(ref(kind, name));
+      const pre = d.preconditions ?? {};
+      if (pre.uid && pre.uid !== obj.metadata.uid) {
+        throw conflict(
+          ref(kind, name),
+          `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`,
+        );
+      }
+      if (pre.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+        throw conflict(
+          ref(kind, name),
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
+        );
+      }
+      this.admit('DELETE', kind, undefined, obj, o);
+      this.runValidatingAdmission('DELETE', kind, undefined, obj, o);
+      if (o.dryRun) return { object: obj, warnings: [], removed: !obj.metadata.finalizers?.length };
+      return this.deleteNow(kind, o.cluster, obj, d);
+    });
+  }
+
+  /** Deletes without admission (the garbage collector and namespace controller use it too). */
+  deleteNow(kind: ResolvedKind, cluster: string, obj: KubeObject, d: DeleteOptions): WriteResult {
+    const policy = d.propagationPolicy ?? 'Background';
+    const m = obj.metadata;
+    const finalizers = [...(m.finalizers ?? [])];
+    const add = (f: string) => {
+      if (!finalizers.includes(f)) finalizers.push(f);
+    };
+    if (policy === 'Orphan') add('orphan');
+    if (policy === 'Foreground') add('foregroundDeletion');
+    const isNamespace = kind.group === '' && kind.kind === 'Namespace';
+    const holdsContent =
+      isNamespace && ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0;
+    if (m.deletionTimestamp) {
+      // Already terminating: only a stronger propagation policy can change anything.
+      if (finalizers.length === (m.finalizers ?? []).length)
+        return { object: obj, warnings: [], removed: false };
+    }
+    if (finalizers.length === 0 && !holdsContent) {
+      const final = this.objects.remove(kind, cluster, obj);
+      this.gc.objectRemoved(kind, cluster, final);
+      this.gc.run();
+      return { object: final, warnings: [], removed: true };
+    }
+    const next: KubeObject = structuredClone(obj);
+    next.metadata.finalizers = finalizers;
+    next.metadata.deletionTimestamp ??= rfc3339(this.clock.now());
+    next.metadata.deletionGracePeriodSeconds ??= d.gracePeriodSeconds ?? 0;
+    if (isNamespace) next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
+    this.objects.put(kind, cluster, next, obj);
+    this.gc.enqueue(kind, cluster, next);
+    this.gc.run();
+    const now = this.objects.get(kind, cluster, next.metadata.namespace ?? '', next.metadata.name!);
+    return now
+      ? { object: now, warnings: [], removed: false }
+      : { object: next, warnings: [], removed: true };
+  }
+
+  private commitUpdate(
+    kind: ResolvedKind,
+    old: KubeObject,
+    incoming: KubeObject,
+    o: WriteOptions,
+  ): Omit<WriteResult, 'warnings'> {
+    const name = old.metadata.name!;
+    let next: KubeObject;
+    if (o.subresource === 'status') {
+      // The status subresource changes status only; everything else stays as stored.
+      next = { ...structuredClone(old), status: incoming.status };
+    } else {
+      next = incoming;
+      next.apiVersion = kind.apiVersion;
+      next.kind = kind.kind;
+      if (kind.statusSubresource) {
+        if (old.status === undefined) delete next.status;
+        else next.status = structuredClone(old.status);
+      }
+    }
+    const m = next.metadata;
+    for (const f of [
+      'uid',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'generation',
+      'namespace',
+    ] as const) {
+      if (old.metadata[f] === undefined) delete m[f];
+      else (m as Record<string, unknown>)[f] = old.metadata[f];
+    }
+    if (o.subresource !== 'status') kind.defaults?.(next);
+    this.admit('UPDATE', kind, next, old, o);
+    this.validate(kind, next, old);
+    if (old.metadata.deletionTimestamp) {
+      const added = (m.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
+      if (added.length) {
+        throw invalid(kind.kind, kind.group, name, [
+          {
+            field: 'metadata.finalizers',
+            reason: 'FieldValueForbidden',
+            message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+          },
+        ]);
+      }
+    }
+    this.runValidatingAdmission('UPDATE', kind, next, old, o);
+    if (kind.keepsGeneration && strip(next) !== strip(old)) m.generation = (old.metadata.generation ?? 1) + 1;
+    m.resourceVersion = old.metadata.resourceVersion;
+    if (JSON.stringify(next) === JSON.stringify(old)) return { object: old };
+    if (o.dryRun) return { object: next };
+    const written = this.objects.put(kind, o.cluster, next, old);
+    if (m.deletionTimestamp) {
+      this.gc.enqueue(kind, o.cluster, written);
+      this.gc.run();
+      const after = this.objects.get(kind, o.cluster, m.namespace ?? '', name);
+      if (!after) return { object: written, removed: true };
+    }
+    return { object: written };
+  }
+
+  private decode(kind: ResolvedKind, body: unknown, o: WriteOptions): KubeObject {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw badRequest(
+        `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: the request body is not an object`,
+      );
+    }
+    const obj = structuredClone(body) as KubeObject;
+    if (obj.apiVersion !== undefined && obj.apiVersion !== kind.apiVersion && o.subresource !== 'status') {
+      throw badRequest(
+        `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${kind.apiVersion})`,
+      );
+    }
+    if (obj.kind !== undefined && obj.kind !== kind.kind) {
+      throw badRequest(
+        `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: the kind in the data (${String(obj.kind)}) does not match the expected kind (${kind.kind})`,
+      );
+    }
+    obj.apiVersion = kind.apiVersion;
+    obj.kind = kind.kind;
+    if (obj.metadata === undefined) obj.metadata = {};
+    if (obj.metadata === null || typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) {
+      throw badRequest(
+        `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: metadata must be an object`,
+      );
+    }
+    return obj;
+  }
+
+  private pruneUnknown(kind: ResolvedKind, obj: KubeObject, mode: FieldValidation): string[] {
+    const unknown = unknownFields(kind.fullSchema, obj, mode !== 'Strict');
+    if (unknown.length === 0) return [];
+    const texts = unknown.map((f) => `unknown field "${f}"`);
+    if (mode === 'Strict') {
+      throw badRequest(
+        `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: strict decoding error: ${texts.join(', ')}`,
+      );
+    }
+    return mode === 'Warn' ? texts : [];
+  }
+
+  private checkNamespace(kind: ResolvedKind, obj: KubeObject, namespace: string): void {
+    if (!kind.namespaced) {
+      delete obj.metadata.namespace;
+      return;
+    }
+    if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    obj.metadata.namespace = namespace;
+  }
+
+  private checkNamespaceActive(kind: ResolvedKind, cluster: string, namespace: string): void {
+    if (!kind.namespaced) return;
+    const nsKind = this.objects.registry.byKind('', 'Namespace');
+    const ns = nsKind && this.objects.get(nsKind, cluster, '', namespace);
+    if (!ns) throw notFound({ group: '', resource: 'namespaces', name: namespace });
+    if (ns.metadata.deletionTimestamp) {
+      throw forbidden(
+        `${kind.plural}${kind.group ? `.${kind.group}` : ''} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+        { group: kind.group, resource: kind.plural },
+      );
+    }
+  }
+
+  private validate(kind: ResolvedKind, obj: KubeObject, old: KubeObject | undefined): void {
+    const name = obj.metadata.name ?? '';
+    const causes: StatusCause[] = [];
+    if (!name) {
+      causes.push({
+        field: 'metadata.name',
+        reason: 'FieldValueRequired',
+        message: 'Required value: name or generateName is required',
+      });
+    } else if (!old) {
+      causes.push(...nameErrors(name, kind.nameFormat ?? 'subdomain'));
+    }
+    causes.push(
+      ...validateSchema(kind, obj),
+      ...metadataErrors(obj),
+      ...(kind.validate?.(obj, { old }) ?? []),
+    );
+    if (causes.length) throw invalid(kind.kind, kind.group, name, causes);
+  }
+
+  private attributes(
+    op: Operation,
+    kind: ResolvedKind,
+    obj: KubeObject | undefined,
+    old: KubeObject | undefined,
+    o: WriteOptions,
+  ): AdmissionAttributes {
+    const m = (obj ?? old)!.metadata;
+    return {
+      operation: op,
+      kind,
+      cluster: o.cluster,
+      namespace: m.namespace ?? '',
+      name: m.name ?? '',
+      subresource: o.subresource,
+      user: o.user,
+      object: obj,
+      oldObject: old,
+      dryRun: o.dryRun,
+    };
+  }
+
+  private admit(
+    op: Operation,
+    kind: ResolvedKind,
+    obj: KubeObject | undefined,
+    old: KubeObject | undefined,
+    o: WriteOptions,
+  ): void {
+    const attrs = this.attributes(op, kind, obj, old, o);
+    for (const p of this.admission) p.mutate?.(attrs);
+  }
+
+  private runValidatingAdmission(
+    op: Operation,
+    kind: ResolvedKind,
+    obj: KubeObject | undefined,
+    old: KubeObject | undefined,
+    o: WriteOptions,
+  ): void {
+    const attrs = this.attributes(op, kind, obj, old, o);
+    for (const p of this.admission) p.validate?.(attrs);
+  }
+
+  private generateName(kind: ResolvedKind, cluster: string, namespace: string, prefix: string): string {
+    const base = prefix.length > 58 ? prefix.slice(0, 58) : prefix;
+    for (let i = 0; i < 8; i++) {
+      const name = base + randomSuffix(this.random);
+      if (!this.objects.get(kind, cluster, namespace, name)) return name;
+    }
+    throw statusFailure(
+      409,
+      'AlreadyExists',
+      `${kind.plural} "${base}" already exists, the server was not able to generate a unique name for the object`,
+    );
+  }
+}

@@ -1,0 +1,88 @@
+// The Electron main process: one window, hardened, loading the renderer; the engine opens the lab
+// with better-sqlite3 built for Electron's ABI (see main/store/nativeBinding.ts).
+import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nativeBindingForRuntime } from '../../store/nativeBinding';
+import { Lab } from '../../sim/lab';
+import { appRoot, appVersion } from '../appInfo';
+import { labPath, resolveDataDir } from '../dataDir';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function dataDirArg(argv: string[]): string | undefined {
+  const i = argv.indexOf('--data-dir');
+  if (i >= 0) return argv[i + 1];
+  return argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
+}
+
+export function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Supervisor Lab',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (e) => e.preventDefault());
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else void win.loadFile(join(here, '../renderer/index.html'));
+  return win;
+}
+
+export function start(): void {
+  let lab: Lab | undefined;
+  app.whenReady().then(
+    () => {
+      const dataDir = resolveDataDir({
+        dataDir: dataDirArg(process.argv),
+        electronUserData: app.getPath('userData'),
+      });
+      const path = labPath(dataDir);
+      lab = Lab.open({
+        path,
+        nativeBinding: nativeBindingForRuntime(appRoot),
+        wall: () => Date.now(),
+        clock: { kind: 'realtime', speed: 1 },
+      });
+      const current = lab;
+      const ticker = setInterval(() => current.settle(), 250);
+      ipcMain.handle('app:info', (event) => {
+        if (event.senderFrame?.url && !/^(file:|http:\/\/localhost)/.test(event.senderFrame.url))
+          throw new Error('unexpected sender');
+        return {
+          name: 'Supervisor Lab',
+          version: appVersion,
+          lab: path,
+          labTime: current.clock.now().toISOString(),
+        };
+      });
+      app.on('before-quit', () => {
+        clearInterval(ticker);
+        current.close();
+      });
+      createMainWindow();
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+      });
+    },
+    (err: unknown) => {
+      console.error(err);
+      app.exit(1);
+    },
+  );
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
+
+start();

@@ -1,0 +1,67 @@
+// Schema of a lab database, versioned with PRAGMA user_version. Each migration runs once, in order,
+// inside one transaction; a database newer than this build is refused rather than guessed at.
+import type { Database } from 'better-sqlite3';
+
+export const migrations: readonly string[] = [
+  // 1: objects keyed by (cluster, group, kind, namespace, name); a change log whose rowid is the
+  // global resourceVersion; owner index for garbage collection; API spaces; lab metadata.
+  `
+  CREATE TABLE objects (
+    cluster   TEXT NOT NULL,
+    grp       TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    namespace TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    uid       TEXT NOT NULL,
+    rv        INTEGER NOT NULL,
+    body      TEXT NOT NULL,
+    PRIMARY KEY (cluster, grp, kind, namespace, name)
+  );
+  CREATE TABLE owner_refs (
+    owner_uid TEXT NOT NULL,
+    cluster   TEXT NOT NULL,
+    grp       TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    namespace TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    PRIMARY KEY (owner_uid, cluster, grp, kind, namespace, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE changes (
+    rv        INTEGER PRIMARY KEY,
+    type      TEXT NOT NULL CHECK (type IN ('ADDED', 'MODIFIED', 'DELETED')),
+    cluster   TEXT NOT NULL,
+    grp       TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    namespace TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    body      TEXT NOT NULL
+  );
+  CREATE TABLE api_spaces (
+    name   TEXT PRIMARY KEY,
+    flavor TEXT NOT NULL
+  );
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];
+
+export const schemaVersion = migrations.length;
+
+export class SchemaTooNewError extends Error {}
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > schemaVersion) {
+    throw new SchemaTooNewError(
+      `lab database schema version ${current} is newer than this build understands (${schemaVersion})`,
+    );
+  }
+  for (let v = current; v < schemaVersion; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v] as string);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,342 @@
+// The lab's object store: one SQLite file (WAL) holding every object of every API space, a change log
+// whose sequence number is the global resourceVersion, and owner links for garbage collection.
+// The store knows nothing of Kubernetes semantics; main/api gives the bytes their meaning.
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { migrate } from './migrations';
+
+export interface ObjectKey {
+  cluster: string;
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface StoredObject {
+  key: ObjectKey;
+  uid: string;
+  rv: number;
+  body: string;
+}
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface Change {
+  rv: number;
+  type: ChangeType;
+  key: ObjectKey;
+  body: string;
+}
+
+export interface StoreOptions {
+  /** better-sqlite3's nativeBinding option (the Electron build of the module). */
+  nativeBinding?: string;
+  /** How many change-log entries to keep before the oldest are compacted away. */
+  changeLogLimit?: number;
+  /** Commit the open batch once it holds this many writes. */
+  maxBatch?: number;
+}
+
+export type CommitListener = (changes: readonly Change[]) => void;
+
+interface Row {
+  cluster: string;
+  grp: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  rv: number;
+  body: string;
+}
+
+const rowKey = (r: Row): ObjectKey => ({
+  cluster: r.cluster,
+  group: r.grp,
+  kind: r.kind,
+  namespace: r.namespace,
+  name: r.name,
+});
+
+export class Store {
+  readonly db: Db;
+  private rv: number;
+  private compacted: number;
+  private depth = 0;
+  private flushScheduled = false;
+  private readonly maxBatch: number;
+  private writesSinceCompactCheck = 0;
+  private pending: Change[] = [];
+  private readonly listeners = new Set<CommitListener>();
+  private readonly changeLogLimit: number;
+  private readonly stmt: Record<string, Statement>;
+
+  constructor(
+    readonly path: string,
+    options: StoreOptions = {},
+  ) {
+    this.db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a killed process loses nothing committed; only an OS crash may lose the tail.
+    this.db.pragma('synchronous = NORMAL');
+    // One engine owns a lab: the in-memory resourceVersion counter relies on being the only writer,
+    // and exclusive locking also spares each commit the shared-memory index.
+    this.db.pragma('locking_mode = EXCLUSIVE');
+    migrate(this.db);
+    this.changeLogLimit = options.changeLogLimit ?? 200_000;
+    this.maxBatch = options.maxBatch ?? 5_000;
+    const d = this.db;
+    this.stmt = {
+      begin: d.prepare('BEGIN IMMEDIATE'),
+      commit: d.prepare('COMMIT'),
+      get: d.prepare('SELECT * FROM objects WHERE cluster=? AND grp=? AND kind=? AND namespace=? AND name=?'),
+      listAll: d.prepare(
+        'SELECT * FROM objects WHERE cluster=? AND grp=? AND kind=? ORDER BY namespace, name',
+      ),
+      listNs: d.prepare(
+        'SELECT * FROM objects WHERE cluster=? AND grp=? AND kind=? AND namespace=? ORDER BY name',
+      ),
+      listAfter: d.prepare(
+        `SELECT * FROM objects WHERE cluster=? AND grp=? AND kind=? AND (namespace, name) > (?, ?)
+         ORDER BY namespace, name LIMIT ?`,
+      ),
+      listNsAfter: d.prepare(
+        `SELECT * FROM objects WHERE cluster=? AND grp=? AND kind=? AND namespace=? AND name > ?
+         ORDER BY name LIMIT ?`,
+      ),
+      countNs: d.prepare('SELECT count(*) AS n FROM objects WHERE cluster=? AND namespace=?'),
+      upsert: d.prepare(
+        `INSERT INTO objects (cluster, grp, kind, namespace, name, uid, rv, body) VALUES (?,?,?,?,?,?,?,?)
+         ON CONFLICT (cluster, grp, kind, namespace, name) DO UPDATE SET uid=excluded.uid, rv=excluded.rv, body=excluded.body`,
+      ),
+      del: d.prepare('DELETE FROM objects WHERE cluster=? AND grp=? AND kind=? AND namespace=? AND name=?'),
+      change: d.prepare(
+        'INSERT INTO changes (rv, type, cluster, grp, kind, namespace, name, body) VALUES (?,?,?,?,?,?,?,?)',
+      ),
+      changesSince: d.prepare('SELECT * FROM changes WHERE rv > ? ORDER BY rv'),
+      compact: d.prepare('DELETE FROM changes WHERE rv <= ?'),
+      changeCount: d.prepare('SELECT count(*) AS n FROM changes'),
+      ownerAdd: d.prepare(
+        'INSERT OR IGNORE INTO owner_refs (owner_uid, cluster, grp, kind, namespace, name) VALUES (?,?,?,?,?,?)',
+      ),
+      ownerDel: d.prepare(
+        'DELETE FROM owner_refs WHERE owner_uid=? AND cluster=? AND grp=? AND kind=? AND namespace=? AND name=?',
+      ),
+      dependents: d.prepare('SELECT * FROM owner_refs WHERE owner_uid=?'),
+      metaGet: d.prepare('SELECT value FROM meta WHERE key=?'),
+      metaSet: d.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value',
+      ),
+      spaceAdd: d.prepare('INSERT OR IGNORE INTO api_spaces (name, flavor) VALUES (?, ?)'),
+      spaceDel: d.prepare('DELETE FROM api_spaces WHERE name=?'),
+      spaceList: d.prepare('SELECT name, flavor FROM api_spaces ORDER BY name'),
+    };
+    const maxRow = d.prepare('SELECT max(rv) AS rv FROM changes').get() as { rv: number | null };
+    this.compacted = Number(this.getMeta('compactedRv') ?? 0);
+    this.rv = Math.max(maxRow.rv ?? 0, Number(this.getMeta('rv') ?? 0), this.compacted);
+  }
+
+  /** The newest resourceVersion handed out. */
+  currentRv(): number {
+    return this.rv;
+  }
+
+  /** Change-log entries at or below this resourceVersion are gone. */
+  compactedRv(): number {
+    return this.compacted;
+  }
+
+  /**
+   * Runs fn as one atomic write (a SAVEPOINT): on a throw nothing of it remains, resourceVersions
+   * included. Writes are group-committed, as etcd's backend does: the SQLite transaction that holds them
+   * commits at the end of the current turn of the event loop (a microtask), after maxBatch writes, or at
+   * flush(). Listeners see changes only once committed. Anything that tells the outside world a write
+   * happened (an HTTP response, terminal output) must call flush() first.
+   */
+  transaction<T>(fn: () => T): T {
+    if (!this.db.inTransaction) {
+      this.stmt.begin!.run();
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        queueMicrotask(() => {
+          this.flushScheduled = false;
+          if (this.db.open && this.depth === 0) this.flush();
+        });
+      }
+    }
+    const rvBefore = this.rv;
+    const pendingBefore = this.pending.length;
+    this.depth++;
+    let result: T;
+    try {
+      // Inside the open batch better-sqlite3 runs this as a SAVEPOINT, nested calls included.
+      result = this.db.transaction(fn)();
+    } catch (err) {
+      this.rv = rvBefore;
+      this.pending.length = pendingBefore;
+      throw err;
+    } finally {
+      this.depth--;
+    }
+    if (this.depth === 0 && this.pending.length >= this.maxBatch) this.flush();
+    return result;
+  }
+
+  /** Commits the open batch, if any, and tells listeners what it held. */
+  flush(): void {
+    if (this.depth > 0) throw new Error('flush() inside a write');
+    if (!this.db.inTransaction) return;
+    this.stmt.commit!.run();
+    const committed = this.pending;
+    this.pending = [];
+    if (committed.length > 0) {
+      this.maybeCompact(committed.length);
+      for (const l of this.listeners) l(committed);
+    }
+  }
+
+  onCommit(listener: CommitListener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  get(key: ObjectKey): StoredObject | undefined {
+    const r = this.stmt.get!.get(key.cluster, key.group, key.kind, key.namespace, key.name) as
+      Row | undefined;
+    return r && { key: rowKey(r), uid: r.uid, rv: r.rv, body: r.body };
+  }
+
+  /** Objects of one kind, all namespaces when namespace is undefined, in (namespace, name) order. */
+  list(cluster: string, group: string, kind: string, namespace?: string): StoredObject[] {
+    const rows = (
+      namespace === undefined
+        ? this.stmt.listAll!.all(cluster, group, kind)
+        : this.stmt.listNs!.all(cluster, group, kind, namespace)
+    ) as Row[];
+    return rows.map((r) => ({ key: rowKey(r), uid: r.uid, rv: r.rv, body: r.body }));
+  }
+
+  /** A page of objects strictly after (afterNamespace, afterName), for limit/continue. */
+  listPage(
+    cluster: string,
+    group: string,
+    kind: string,
+    namespace: string | undefined,
+    after: { namespace: string; name: string },
+    limit: number,
+  ): StoredObject[] {
+    const rows = (
+      namespace === undefined
+        ? this.stmt.listAfter!.all(cluster, group, kind, after.namespace, after.name, limit)
+        : this.stmt.listNsAfter!.all(cluster, group, kind, namespace, after.name, limit)
+    ) as Row[];
+    return rows.map((r) => ({ key: rowKey(r), uid: r.uid, rv: r.rv, body: r.body }));
+  }
+
+  /** How many objects of any kind live in a namespace of an API space. */
+  countInNamespace(cluster: string, namespace: string): number {
+    return (this.stmt.countNs!.get(cluster, namespace) as { n: number }).n;
+  }
+
+  /** Allocates the next resourceVersion; only valid inside transaction(). */
+  nextRv(): number {
+    this.assertInTransaction();
+    return ++this.rv;
+  }
+
+  /** Writes an object at a resourceVersion from nextRv() and logs the change. */
+  put(type: 'ADDED' | 'MODIFIED', key: ObjectKey, uid: string, rv: number, body: string): void {
+    this.assertInTransaction();
+    this.stmt.upsert!.run(key.cluster, key.group, key.kind, key.namespace, key.name, uid, rv, body);
+    this.logChange(rv, type, key, body);
+  }
+
+  /** Removes an object; body is its final state, as watchers will see it in the DELETED event. */
+  remove(key: ObjectKey, rv: number, body: string): void {
+    this.assertInTransaction();
+    this.stmt.del!.run(key.cluster, key.group, key.kind, key.namespace, key.name);
+    this.logChange(rv, 'DELETED', key, body);
+  }
+
+  /** Replaces the owner links of an object (from its ownerReferences uids). */
+  setOwners(key: ObjectKey, before: readonly string[], after: readonly string[]): void {
+    this.assertInTransaction();
+    for (const uid of before) {
+      if (!after.includes(uid))
+        this.stmt.ownerDel!.run(uid, key.cluster, key.group, key.kind, key.namespace, key.name);
+    }
+    for (const uid of after) {
+      if (!before.includes(uid))
+        this.stmt.ownerAdd!.run(uid, key.cluster, key.group, key.kind, key.namespace, key.name);
+    }
+  }
+
+  /** Keys of the objects that name ownerUid in their ownerReferences. */
+  dependents(ownerUid: string): ObjectKey[] {
+    return (this.stmt.dependents!.all(ownerUid) as Row[]).map(rowKey);
+  }
+
+  /** Change-log entries after rv, oldest first. */
+  *changesSince(rv: number): Generator<Change> {
+    for (const r of this.stmt.changesSince!.iterate(rv) as IterableIterator<Row & { type: ChangeType }>) {
+      yield { rv: r.rv, type: r.type, key: rowKey(r), body: r.body };
+    }
+  }
+
+  /** Forgets change-log entries at or below rv (never the newest one). */
+  compact(rv: number): void {
+    const upTo = Math.min(rv, this.rv - 1);
+    if (upTo <= this.compacted) return;
+    this.transaction(() => {
+      this.stmt.compact!.run(upTo);
+      this.stmt.metaSet!.run('compactedRv', String(upTo));
+      this.stmt.metaSet!.run('rv', String(this.rv));
+    });
+    this.compacted = upTo;
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.stmt.metaGet!.get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.transaction(() => this.stmt.metaSet!.run(key, value));
+  }
+
+  addApiSpace(name: string, flavor: string): void {
+    this.transaction(() => this.stmt.spaceAdd!.run(name, flavor));
+  }
+
+  removeApiSpace(name: string): void {
+    this.transaction(() => this.stmt.spaceDel!.run(name));
+  }
+
+  apiSpaces(): { name: string; flavor: string }[] {
+    return this.stmt.spaceList!.all() as { name: string; flavor: string }[];
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    this.flush();
+    this.db.close();
+  }
+
+  private logChange(rv: number, type: ChangeType, key: ObjectKey, body: string): void {
+    this.stmt.change!.run(rv, type, key.cluster, key.group, key.kind, key.namespace, key.name, body);
+    this.pending.push({ rv, type, key, body });
+  }
+
+  private maybeCompact(written: number): void {
+    // Checked cheaply: the log is counted once per 1,000 writes.
+    this.writesSinceCompactCheck += written;
+    if (this.writesSinceCompactCheck < 1000) return;
+    this.writesSinceCompactCheck = 0;
+    const n = (this.stmt.changeCount!.get() as { n: number }).n;
+    if (n > this.changeLogLimit) this.compact(this.rv - Math.floor(this.changeLogLimit / 2));
+  }
+
+  private assertInTransaction(): void {
+    if (this.depth === 0) throw new Error('store writes must run inside Store.transaction()');
+  }
+}
