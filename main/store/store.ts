@@ -83,7 +83,12 @@ export class Store {
     // One engine owns a lab: the in-memory resourceVersion counter relies on being the only writer,
     // and exclusive locking also spares each commit the shared-memory index.
     this.db.pragma('locking_mode = EXCLUSIVE');
-    migrate(this.db);
+    try {
+      migrate(this.db);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     this.changeLogLimit = options.changeLogLimit ?? 200_000;
     this.maxBatch = options.maxBatch ?? 5_000;
     const d = this.db;

@@ -1,0 +1,105 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { schemaVersion } from '../../../main/store/migrations';
+import { Store, type Change } from '../../../main/store/store';
+
+const key = (name: string) => ({ cluster: 'supervisor', group: '', kind: 'Pod', namespace: 'default', name });
+let dir: string;
+let store: Store | undefined;
+afterEach(() => {
+  store?.close();
+  store = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+const open = () => {
+  dir = mkdtempSync(join(tmpdir(), 'store-test-'));
+  return (store = new Store(join(dir, 'lab.db')));
+};
+
+describe('Store', () => {
+  it('opens in WAL mode at the current schema version', () => {
+    const s = open();
+    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(s.db.pragma('user_version', { simple: true })).toBe(schemaVersion);
+  });
+
+  it('refuses a database from a newer build, changing nothing', () => {
+    dir = mkdtempSync(join(tmpdir(), 'store-test-'));
+    const path = join(dir, 'lab.db');
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${schemaVersion + 5}`);
+    raw.close();
+    expect(() => new Store(path)).toThrow(/newer than this build understands/);
+    const again = new Database(path);
+    expect(again.pragma('user_version', { simple: true })).toBe(schemaVersion + 5);
+    again.close();
+  });
+
+  it('hands out strictly increasing resourceVersions that survive a reopen', () => {
+    const s = open();
+    const rvs: number[] = [];
+    for (const n of ['a', 'b', 'c'])
+      s.transaction(() => {
+        const rv = s.nextRv();
+        rvs.push(rv);
+        s.put('ADDED', key(n), n, rv, '{}');
+      });
+    expect(rvs).toEqual([1, 2, 3]);
+    s.close();
+    store = new Store(join(dir, 'lab.db'));
+    store.transaction(() => expect(store!.nextRv()).toBe(4));
+  });
+
+  it('rolls a failed write back entirely, resourceVersion included', () => {
+    const s = open();
+    s.transaction(() => s.put('ADDED', key('a'), 'a', s.nextRv(), '{"v":1}'));
+    expect(() =>
+      s.transaction(() => {
+        s.put('MODIFIED', key('a'), 'a', s.nextRv(), '{"v":2}');
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(s.get(key('a'))?.body).toBe('{"v":1}');
+    expect(s.currentRv()).toBe(1);
+    s.transaction(() => expect(s.nextRv()).toBe(2));
+  });
+
+  it('tells listeners only about committed changes, in order, once', () => {
+    const s = open();
+    const seen: Change[][] = [];
+    s.onCommit((c) => seen.push([...c]));
+    s.transaction(() => s.put('ADDED', key('a'), 'a', s.nextRv(), '{}'));
+    s.transaction(() => s.put('ADDED', key('b'), 'b', s.nextRv(), '{}'));
+    expect(seen).toEqual([]);
+    s.flush();
+    expect(seen.map((b) => b.map((c) => `${c.rv} ${c.type} ${c.key.name}`))).toEqual([
+      ['1 ADDED a', '2 ADDED b'],
+    ]);
+  });
+
+  it('commits a batch at the end of the turn without being asked', async () => {
+    const s = open();
+    const seen: number[] = [];
+    s.onCommit((c) => seen.push(...c.map((x) => x.rv)));
+    s.transaction(() => s.put('ADDED', key('a'), 'a', s.nextRv(), '{}'));
+    await Promise.resolve();
+    expect(seen).toEqual([1]);
+    expect(s.db.inTransaction).toBe(false);
+  });
+
+  it('refuses writes outside a transaction', () => {
+    const s = open();
+    expect(() => s.put('ADDED', key('a'), 'a', 1, '{}')).toThrow(/inside Store.transaction/);
+  });
+
+  it('compacts the change log but never its newest entry', () => {
+    const s = open();
+    for (const n of ['a', 'b', 'c']) s.transaction(() => s.put('ADDED', key(n), n, s.nextRv(), '{}'));
+    s.compact(100);
+    expect(s.compactedRv()).toBe(2);
+    expect([...s.changesSince(0)].map((c) => c.rv)).toEqual([3]);
+  });
+});
