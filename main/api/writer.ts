@@ -88,10 +88,10 @@ export class Writer {
     return this.objects.store.transaction(() => {
       if (!m.name && m.generateName) m.name = this.generateName(kind, o.cluster, namespace, m.generateName);
       kind.defaults?.(obj);
-      this.admit('CREATE', kind, obj, undefined, o);
+      this.admit('mutate', 'CREATE', kind, obj, undefined, o);
       this.validate(kind, obj, undefined);
       this.checkNamespaceActive(kind, o.cluster, namespace);
-      this.runValidatingAdmission('CREATE', kind, obj, undefined, o);
+      this.admit('validate', 'CREATE', kind, obj, undefined, o);
       if (this.objects.get(kind, o.cluster, namespace, m.name!)) throw alreadyExists(ref(kind, m.name!));
       m.uid = newUid(this.random);
       m.creationTimestamp = rfc3339(this.clock.now());
@@ -176,8 +176,8 @@ export class Writer {
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
         );
       }
-      this.admit('DELETE', kind, undefined, obj, o);
-      this.runValidatingAdmission('DELETE', kind, undefined, obj, o);
+      this.admit('mutate', 'DELETE', kind, undefined, obj, o);
+      this.admit('validate', 'DELETE', kind, undefined, obj, o);
       if (o.dryRun) return { object: obj, warnings: [], removed: !obj.metadata.finalizers?.length };
       return this.deleteNow(kind, o.cluster, obj, d);
     });
@@ -254,7 +254,7 @@ export class Writer {
       else (m as Record<string, unknown>)[f] = old.metadata[f];
     }
     if (o.subresource !== 'status') kind.defaults?.(next);
-    this.admit('UPDATE', kind, next, old, o);
+    this.admit('mutate', 'UPDATE', kind, next, old, o);
     this.validate(kind, next, old);
     if (old.metadata.deletionTimestamp) {
       const added = (m.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
@@ -268,7 +268,7 @@ export class Writer {
         ]);
       }
     }
-    this.runValidatingAdmission('UPDATE', kind, next, old, o);
+    this.admit('validate', 'UPDATE', kind, next, old, o);
     if (kind.keepsGeneration && strip(next) !== strip(old)) m.generation = (old.metadata.generation ?? 1) + 1;
     m.resourceVersion = old.metadata.resourceVersion;
     if (JSON.stringify(next) === JSON.stringify(old)) return { object: old };
@@ -391,7 +391,9 @@ export class Writer {
     };
   }
 
+  /** Runs the admission chain: mutating plugins (before validation) or validating ones (after). */
   private admit(
+    phase: 'mutate' | 'validate',
     op: Operation,
     kind: ResolvedKind,
     obj: KubeObject | undefined,
@@ -399,18 +401,7 @@ export class Writer {
     o: WriteOptions,
   ): void {
     const attrs = this.attributes(op, kind, obj, old, o);
-    for (const p of this.admission) p.mutate?.(attrs);
-  }
-
-  private runValidatingAdmission(
-    op: Operation,
-    kind: ResolvedKind,
-    obj: KubeObject | undefined,
-    old: KubeObject | undefined,
-    o: WriteOptions,
-  ): void {
-    const attrs = this.attributes(op, kind, obj, old, o);
-    for (const p of this.admission) p.validate?.(attrs);
+    for (const p of this.admission) p[phase]?.(attrs);
   }
 
   private generateName(kind: ResolvedKind, cluster: string, namespace: string, prefix: string): string {

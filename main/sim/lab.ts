@@ -14,6 +14,8 @@ export const SUPERVISOR = 'supervisor';
 /** Where lab time starts in a new lab, unless a scenario says otherwise. */
 export const DEFAULT_START = Date.UTC(2026, 0, 5, 9, 0, 0);
 export const DEFAULT_SEED = 'supervisor-lab';
+/** Watchers that allow bookmarks get one this often (lab time), as the API server sends them about every minute. */
+export const BOOKMARK_INTERVAL_MS = 60_000;
 
 export interface LabOptions {
   /** path of the .db file, or ':memory:' */
@@ -60,6 +62,7 @@ export class Lab {
         admission: o.admission,
       });
       this.runtime = new ControllerRuntime(this.api, this.clock);
+      this.scheduleBookmarks();
       if (!this.store.getMeta('seed')) this.store.setMeta('seed', seed);
       if (!this.api.hasApiSpace(SUPERVISOR)) this.api.addApiSpace(SUPERVISOR, 'supervisor');
       this.store.flush();
@@ -89,6 +92,13 @@ export class Lab {
     this.store.setMeta('clockMs', String(this.clock.nowMs()));
     this.store.setMeta('randomState', this.random.state());
     this.store.flush();
+  }
+
+  private scheduleBookmarks(): void {
+    this.clock.after(BOOKMARK_INTERVAL_MS, () => {
+      this.api.hub.bookmark();
+      this.scheduleBookmarks();
+    });
   }
 
   close(): void {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../../../main/api/errors';
 import type { KubeObject } from '../../../main/api/types';
 import type { ApiClient } from '../../../main/api/client';
 import type { Lab } from '../../../main/sim/lab';
 import { adminClient, newLab, pod } from '../../helpers/lab';
+import { apiError, request } from '../../helpers/requests';
 
 let lab: Lab;
 afterEach(() => lab?.close());
@@ -55,16 +55,7 @@ describe('cascading deletion', () => {
     lab = newLab();
     const c = adminClient(lab);
     family(c);
-    const res = lab.api.request({
-      verb: 'delete',
-      user: c.user,
-      cluster: 'supervisor',
-      group: 'apps',
-      version: 'v1',
-      resource: 'replicasets',
-      namespace: 'default',
-      name: 'web',
-    });
+    const res = request(lab, 'delete', 'replicasets', { namespace: 'default', name: 'web' });
     expect(res.status).toBe(200);
     expect(names(c, 'rs')).toEqual([]);
     expect(names(c, 'pods')).toEqual([]);
@@ -116,13 +107,7 @@ describe('cascading deletion', () => {
     lab = newLab();
     const c = adminClient(lab);
     family(c, ['lab.example.com/hold']);
-    const res = lab.api.request({
-      verb: 'delete',
-      user: c.user,
-      cluster: 'supervisor',
-      group: 'apps',
-      version: 'v1',
-      resource: 'replicasets',
+    const res = request(lab, 'delete', 'replicasets', {
       namespace: 'default',
       name: 'web',
       body: { propagationPolicy: 'Foreground' },
@@ -161,13 +146,7 @@ describe('cascading deletion', () => {
     lab = newLab();
     const c = adminClient(lab);
     family(c);
-    lab.api.request({
-      verb: 'delete',
-      user: c.user,
-      cluster: 'supervisor',
-      group: 'apps',
-      version: 'v1',
-      resource: 'replicasets',
+    request(lab, 'delete', 'replicasets', {
       namespace: 'default',
       name: 'web',
       query: { propagationPolicy: 'Orphan' },
@@ -182,13 +161,7 @@ describe('cascading deletion', () => {
     lab = newLab();
     const c = adminClient(lab);
     family(c);
-    const res = lab.api.request({
-      verb: 'delete',
-      user: c.user,
-      cluster: 'supervisor',
-      group: 'apps',
-      version: 'v1',
-      resource: 'replicasets',
+    const res = request(lab, 'delete', 'replicasets', {
       namespace: 'default',
       name: 'web',
       query: { propagationPolicy: 'Sideways' },
@@ -206,16 +179,7 @@ describe('finalizers', () => {
       ...pod('p'),
       metadata: { name: 'p', namespace: 'default', finalizers: ['a.io/x', 'b.io/y'] },
     });
-    const res = lab.api.request({
-      verb: 'delete',
-      user: c.user,
-      cluster: 'supervisor',
-      group: '',
-      version: 'v1',
-      resource: 'pods',
-      namespace: 'default',
-      name: 'p',
-    });
+    const res = request(lab, 'delete', 'pods', { namespace: 'default', name: 'p' });
     expect(res.status).toBe(202);
     expect((res.body as KubeObject).metadata.deletionTimestamp).toBe('2026-01-05T09:00:00Z');
     c.patch('pods', 'default', 'p', 'json', [{ op: 'remove', path: '/metadata/finalizers/0' }]);
@@ -229,14 +193,11 @@ describe('finalizers', () => {
     const c = adminClient(lab);
     c.create({ ...pod('p'), metadata: { name: 'p', namespace: 'default', finalizers: ['a.io/x'] } });
     c.delete('pods', 'default', 'p');
-    let err: ApiError | undefined;
-    try {
-      c.patch('pods', 'default', 'p', 'merge', { metadata: { finalizers: ['a.io/x', 'c.io/new'] } });
-    } catch (e) {
-      err = e as ApiError;
-    }
-    expect(err?.code).toBe(422);
-    expect(err?.message).toContain(
+    const err = apiError(() =>
+      c.patch('pods', 'default', 'p', 'merge', { metadata: { finalizers: ['a.io/x', 'c.io/new'] } }),
+    );
+    expect(err.code).toBe(422);
+    expect(err.message).toContain(
       'no new finalizers can be added if the object is being deleted, found new finalizers []string{"c.io/new"}',
     );
   });
@@ -247,13 +208,7 @@ describe('delete preconditions and collections', () => {
     lab = newLab();
     const c = adminClient(lab);
     c.create(pod('p'));
-    const res = lab.api.request({
-      verb: 'delete',
-      user: c.user,
-      cluster: 'supervisor',
-      group: '',
-      version: 'v1',
-      resource: 'pods',
+    const res = request(lab, 'delete', 'pods', {
       namespace: 'default',
       name: 'p',
       body: { preconditions: { uid: 'not-it' } },
@@ -271,13 +226,7 @@ describe('delete preconditions and collections', () => {
     c.create(pod('a', 'default', { labels: { app: 'x' } }));
     c.create(pod('b', 'default', { labels: { app: 'y' } }));
     c.create(pod('c', 'default', { labels: { app: 'x' } }));
-    const res = lab.api.request({
-      verb: 'deletecollection',
-      user: c.user,
-      cluster: 'supervisor',
-      group: '',
-      version: 'v1',
-      resource: 'pods',
+    const res = request(lab, 'deletecollection', 'pods', {
       namespace: 'default',
       query: { labelSelector: 'app=x' },
     });
@@ -296,28 +245,15 @@ describe('namespace deletion', () => {
     c.patch('pods', 'team-a', 'held', 'merge', { metadata: { finalizers: ['x.io/hold'] } });
     c.create(pod('free', 'team-a'));
     c.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'team-a' } });
-    const res = lab.api.request({
-      verb: 'delete',
-      user: c.user,
-      cluster: 'supervisor',
-      group: '',
-      version: 'v1',
-      resource: 'namespaces',
-      name: 'team-a',
-    });
+    const res = request(lab, 'delete', 'namespaces', { name: 'team-a' });
     expect(res.status).toBe(202);
     const ns = c.get('namespaces', '', 'team-a');
     expect((ns.status as { phase: string }).phase).toBe('Terminating');
     expect(c.list('pods', { namespace: 'team-a' }).items.map((p) => p.metadata.name)).toEqual(['held']);
     expect(c.list('configmaps', { namespace: 'team-a' }).items).toEqual([]);
-    let err: ApiError | undefined;
-    try {
-      c.create(pod('late', 'team-a'));
-    } catch (e) {
-      err = e as ApiError;
-    }
-    expect(err?.code).toBe(403);
-    expect(err?.message).toBe(
+    const err = apiError(() => c.create(pod('late', 'team-a')));
+    expect(err.code).toBe(403);
+    expect(err.message).toBe(
       'pods is forbidden: unable to create new content in namespace team-a because it is being terminated',
     );
     c.patch('pods', 'team-a', 'held', 'merge', { metadata: { finalizers: null } });

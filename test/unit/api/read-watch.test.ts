@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdmissionPlugin, Authorizer } from '../../../main/api/admission';
 import { ApiClient } from '../../../main/api/client';
-import { ApiError, forbidden } from '../../../main/api/errors';
+import { forbidden } from '../../../main/api/errors';
 import type { WatchEvent } from '../../../main/api/types';
 import type { Table } from '../../../main/api/table';
 import type { Lab } from '../../../main/sim/lab';
 import { adminClient, newLab, pod } from '../../helpers/lab';
+import { apiError, request } from '../../helpers/requests';
 
 let lab: Lab;
 afterEach(() => lab?.close());
@@ -38,26 +39,9 @@ describe('label and field selectors', () => {
 
   it('refuses a malformed label selector with BadRequest', () => {
     lab = newLab();
-    const c = adminClient(lab);
-    const res = lab.api.request({
-      verb: 'list',
-      user: c.user,
-      cluster: 'supervisor',
-      group: '',
-      version: 'v1',
-      resource: 'pods',
-      query: { labelSelector: 'app in (web' },
-    });
+    const res = request(lab, 'list', 'pods', { query: { labelSelector: 'app in (web' } });
     expect(res.status).toBe(400);
-    const res2 = lab.api.request({
-      verb: 'list',
-      user: c.user,
-      cluster: 'supervisor',
-      group: '',
-      version: 'v1',
-      resource: 'pods',
-      query: { labelSelector: 'app=bad value!' },
-    });
+    const res2 = request(lab, 'list', 'pods', { query: { labelSelector: 'app=bad value!' } });
     expect(res2.status).toBe(400);
   });
 
@@ -74,16 +58,7 @@ describe('label and field selectors', () => {
 
   it('refuses a field the kind does not support', () => {
     lab = newLab();
-    const c = adminClient(lab);
-    const res = lab.api.request({
-      verb: 'list',
-      user: c.user,
-      cluster: 'supervisor',
-      group: '',
-      version: 'v1',
-      resource: 'configmaps',
-      query: { fieldSelector: 'spec.nodeName=x' },
-    });
+    const res = request(lab, 'list', 'configmaps', { query: { fieldSelector: 'spec.nodeName=x' } });
     expect(res).toMatchObject({
       status: 400,
       body: { reason: 'BadRequest', message: 'field label not supported: spec.nodeName' },
@@ -177,15 +152,12 @@ describe('watch', () => {
       c.patch('pods', 'default', 'a', 'merge', { metadata: { labels: { n: String(i) } } });
     lab.store.flush();
     lab.store.compact(lab.store.currentRv() - 1);
-    let err: ApiError | undefined;
-    try {
-      c.watch('pods', { namespace: 'default', resourceVersion: a.metadata.resourceVersion }, () => {});
-    } catch (e) {
-      err = e as ApiError;
-    }
-    expect(err?.code).toBe(410);
-    expect(err?.status.reason).toBe('Expired');
-    expect(err?.message).toBe(
+    const err = apiError(() =>
+      c.watch('pods', { namespace: 'default', resourceVersion: a.metadata.resourceVersion }, () => {}),
+    );
+    expect(err.code).toBe(410);
+    expect(err.status.reason).toBe('Expired');
+    expect(err.message).toBe(
       `too old resource version: ${a.metadata.resourceVersion} (${lab.store.compactedRv() + 1})`,
     );
   });
@@ -252,16 +224,7 @@ describe('authorization and admission', () => {
       { username: 'devops@vsphere.local', groups: ['DevOps'] },
       'supervisor',
     );
-    const res = lab.api.request({
-      verb: 'create',
-      user: user.user,
-      cluster: 'supervisor',
-      group: '',
-      version: 'v1',
-      resource: 'pods',
-      namespace: 'default',
-      body: pod('x'),
-    });
+    const res = request(lab, 'create', 'pods', { user: user.user, namespace: 'default', body: pod('x') });
     expect(res).toMatchObject({
       status: 403,
       body: {
@@ -270,14 +233,7 @@ describe('authorization and admission', () => {
           'pods is forbidden: User "devops@vsphere.local" cannot create resource "pods" in API group "" in the namespace "default"',
       },
     });
-    const res2 = lab.api.request({
-      verb: 'list',
-      user: user.user,
-      cluster: 'supervisor',
-      group: '',
-      version: 'v1',
-      resource: 'namespaces',
-    });
+    const res2 = request(lab, 'list', 'namespaces', { user: user.user });
     expect((res2.body as { message: string }).message).toBe(
       'namespaces is forbidden: User "devops@vsphere.local" cannot list resource "namespaces" in API group "" at the cluster scope',
     );
@@ -308,18 +264,29 @@ describe('authorization and admission', () => {
     lab = newLab({ admission: plugins });
     const c = adminClient(lab);
     expect(c.create(pod('ok')).metadata.labels).toEqual({ injected: 'yes' });
-    const res = lab.api.request({
-      verb: 'create',
-      user: c.user,
-      cluster: 'supervisor',
-      group: '',
-      version: 'v1',
-      resource: 'pods',
+    const res = request(lab, 'create', 'pods', {
       namespace: 'default',
       body: { ...pod('bad'), spec: { containers: [{ name: 'c', image: 'nginx:latest' }] } },
     });
     expect(res.status).toBe(403);
     expect(c.tryGet('pods', 'default', 'bad')).toBeUndefined();
     expect(order.slice(0, 2)).toEqual(['mutate CREATE', 'validate CREATE']);
+  });
+});
+
+describe('bookmarks on the lab clock', () => {
+  it('reach watchers that allow them every minute of lab time', () => {
+    lab = newLab();
+    const c = adminClient(lab);
+    const types: string[] = [];
+    c.watch(
+      'pods',
+      { namespace: 'default', allowBookmarks: true, resourceVersion: String(lab.store.currentRv()) },
+      (e) => types.push(e.type),
+    );
+    lab.advance(59_000);
+    expect(types).toEqual([]);
+    lab.advance(2 * 60_000);
+    expect(types).toEqual(['BOOKMARK', 'BOOKMARK']);
   });
 });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError } from '../../../main/api/errors';
 import type { KubeObject } from '../../../main/api/types';
 import type { Lab } from '../../../main/sim/lab';
 import { adminClient, newLab, pod } from '../../helpers/lab';
+import { apiError } from '../../helpers/requests';
 
 let lab: Lab;
 afterEach(() => lab?.close());
@@ -23,23 +23,13 @@ function deployment(name: string, replicas = 1): KubeObject {
   };
 }
 
-const thrown = (fn: () => unknown): ApiError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected an ApiError');
-};
-
 describe('update', () => {
   it('refuses a stale resourceVersion with Conflict and keeps the newer write', () => {
     lab = newLab();
     const c = adminClient(lab);
     const v1 = c.create(deployment('web'));
     const v2 = c.update({ ...v1, spec: { ...(v1.spec as object), replicas: 2 } });
-    const e = thrown(() => c.update({ ...v1, spec: { ...(v1.spec as object), replicas: 5 } }));
+    const e = apiError(() => c.update({ ...v1, spec: { ...(v1.spec as object), replicas: 5 } }));
     expect(e.code).toBe(409);
     expect(e.status.reason).toBe('Conflict');
     expect(e.message).toBe(
@@ -53,7 +43,7 @@ describe('update', () => {
     lab = newLab();
     const c = adminClient(lab);
     const v1 = c.create(deployment('web'));
-    const e = thrown(() => c.update({ ...v1, metadata: { ...v1.metadata, resourceVersion: undefined } }));
+    const e = apiError(() => c.update({ ...v1, metadata: { ...v1.metadata, resourceVersion: undefined } }));
     expect(e.code).toBe(422);
     expect(e.message).toContain(
       'metadata.resourceVersion: Invalid value: 0x0: must be specified for an update',
@@ -104,12 +94,12 @@ describe('update', () => {
     } & KubeObject;
     changed.spec.selector.matchLabels = { app: 'other' };
     changed.spec.template.metadata.labels = { app: 'other' };
-    const e = thrown(() => c.update(changed));
+    const e = apiError(() => c.update(changed));
     expect(e.code).toBe(422);
     expect(e.message).toContain('spec.selector: Invalid value');
     expect(e.message).toContain('field is immutable');
     const p = c.create(pod('web'));
-    const e2 = thrown(() => c.update({ ...p, spec: { ...(p.spec as object), restartPolicy: 'Never' } }));
+    const e2 = apiError(() => c.update({ ...p, spec: { ...(p.spec as object), restartPolicy: 'Never' } }));
     expect(e2.message).toContain(
       'Pod "web" is invalid: spec: Forbidden: pod updates may not change fields other than',
     );
@@ -192,7 +182,7 @@ describe('patch', () => {
       { op: 'replace', path: '/spec/replicas', value: 4 },
     ]);
     expect((p.spec as { replicas: number }).replicas).toBe(4);
-    const e = thrown(() =>
+    const e = apiError(() =>
       c.patch('deployments', 'default', 'web', 'json', [
         { op: 'test', path: '/spec/replicas', value: 1 },
         { op: 'replace', path: '/spec/replicas', value: 9 },
@@ -206,7 +196,7 @@ describe('patch', () => {
     lab = newLab();
     const c = adminClient(lab);
     c.create(deployment('web'));
-    const e = thrown(() => c.patch('deployments', 'default', 'web', 'merge', { spec: { replicas: -1 } }));
+    const e = apiError(() => c.patch('deployments', 'default', 'web', 'merge', { spec: { replicas: -1 } }));
     expect(e.code).toBe(422);
     expect(e.message).toContain('spec.replicas in body should be greater than or equal to 0');
   });
@@ -215,7 +205,7 @@ describe('patch', () => {
     lab = newLab();
     const c = adminClient(lab);
     c.create(deployment('web'));
-    const e = thrown(() =>
+    const e = apiError(() =>
       c.patch('deployments', 'default', 'web', 'merge', {
         metadata: { resourceVersion: '1' },
         spec: { replicas: 2 },
