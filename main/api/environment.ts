@@ -10,15 +10,20 @@ export interface RandomSource {
   next(): number;
 }
 
-const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
+const hex4 = Array.from({ length: 0x10000 }, (_, i) => i.toString(16).padStart(4, '0'));
 
 /** A version-4 UUID drawn from the given random source. */
 export function newUid(r: RandomSource): string {
-  const word = () => Math.floor(r.next() * 0x10000);
-  const w = Array.from({ length: 8 }, word);
-  w[3] = (w[3]! & 0x0fff) | 0x4000;
-  w[4] = (w[4]! & 0x3fff) | 0x8000;
-  return `${hex(w[0]!, 4)}${hex(w[1]!, 4)}-${hex(w[2]!, 4)}-${hex(w[3]!, 4)}-${hex(w[4]!, 4)}-${hex(w[5]!, 4)}${hex(w[6]!, 4)}${hex(w[7]!, 4)}`;
+  const a = word(r),
+    b = word(r),
+    c = word(r);
+  const version = hex4[(Math.floor(r.next() * 0x10000) & 0x0fff) | 0x4000]!;
+  const variant = hex4[(Math.floor(r.next() * 0x10000) & 0x3fff) | 0x8000]!;
+  return `${a}${b}-${c}-${version}-${variant}-${word(r)}${word(r)}${word(r)}`;
+}
+
+function word(r: RandomSource): string {
+  return hex4[Math.floor(r.next() * 0x10000)]!;
 }
 
 // The alphabet apimachinery uses for generateName suffixes: no vowels, no confusable characters.

@@ -146,33 +146,38 @@ export function validateSchema(kind: ResolvedKind, obj: KubeObject): StatusCause
 }
 
 /**
- * Finds fields the schema does not declare, as `spec.containers[0].foo`. With prune, removes them
- * (what the API server does under fieldValidation Warn and Ignore).
+ * Copies a request body as the schema sees it: fields the schema does not declare are left out and
+ * named in `unknown` (as `spec.containers[0].foo`); values JSON cannot hold are dropped as on the wire.
+ * One pass does the deep copy and the unknown-field detection of fieldValidation Strict / Warn / Ignore.
  */
-export function unknownFields(schema: Schema, value: unknown, prune: boolean): string[] {
-  const found: string[] = [];
-  const walk = (s: Schema | undefined, v: unknown, path: string): void => {
-    if (!s || v === null || typeof v !== 'object' || s['x-kubernetes-preserve-unknown-fields']) return;
-    if (Array.isArray(v)) {
-      if (s.type === 'array') v.forEach((item, i) => walk(s.items, item, `${path}[${i}]`));
-      return;
-    }
-    if (s.type !== 'object' && !s.properties) return;
-    const rec = v as Record<string, unknown>;
-    for (const key of Object.keys(rec)) {
-      const child =
-        s.properties?.[key] ??
-        (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
-      const p = path ? `${path}.${key}` : key;
-      if (child) walk(child, rec[key], p);
-      else if (s.additionalProperties !== true) {
-        found.push(p);
-        if (prune) delete rec[key];
-      }
-    }
-  };
-  walk(schema, value, '');
-  return found;
+export function copyKnown(schema: Schema | undefined, value: unknown, unknown: string[], path = ''): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (
+    !schema ||
+    schema['x-kubernetes-preserve-unknown-fields'] ||
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  }
+  if (Array.isArray(value)) {
+    const items = schema.type === 'array' ? schema.items : undefined;
+    return value.map((v, i) =>
+      v === undefined || typeof v === 'function' ? null : copyKnown(items, v, unknown, `${path}[${i}]`),
+    );
+  }
+  const out: Record<string, unknown> = {};
+  const open = schema.type !== 'object' && !schema.properties;
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined || typeof v === 'function') continue;
+    const child =
+      schema.properties?.[key] ??
+      (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    if (child || open || schema.additionalProperties === true)
+      out[key] = copyKnown(child, v, unknown, path ? `${path}.${key}` : key);
+    else unknown.push(path ? `${path}.${key}` : key);
+  }
+  return out;
 }
 
 const subdomainRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -14,12 +14,13 @@ import {
   notFound,
   statusFailure,
 } from './errors';
+import { ObjectExistsError } from '../store/store';
 import { GarbageCollector } from './gc';
 import type { Objects } from './objects';
 import { applyPatch, type PatchType } from './patch';
 import type { ResolvedKind } from './registry';
 import type { KubeObject, StatusCause, UserInfo } from './types';
-import { metadataErrors, nameErrors, unknownFields, validateSchema } from './validation';
+import { copyKnown, metadataErrors, nameErrors, validateSchema } from './validation';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
@@ -74,8 +75,7 @@ export class Writer {
   }
 
   create(kind: ResolvedKind, namespace: string, body: unknown, o: WriteOptions): WriteResult {
-    const obj = this.decode(kind, body, o);
-    const warnings = this.pruneUnknown(kind, obj, o.fieldValidation);
+    const { obj, warnings } = this.decode(kind, body, o);
     const m = obj.metadata;
     if (m.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     for (const f of serverManaged) delete m[f];
@@ -92,18 +92,24 @@ export class Writer {
       this.validate(kind, obj, undefined);
       this.checkNamespaceActive(kind, o.cluster, namespace);
       this.admit('validate', 'CREATE', kind, obj, undefined, o);
-      if (this.objects.get(kind, o.cluster, namespace, m.name!)) throw alreadyExists(ref(kind, m.name!));
       m.uid = newUid(this.random);
-      m.creationTimestamp = rfc3339(this.clock.now());
+      m.creationTimestamp = this.timestamp();
       if (kind.keepsGeneration) m.generation = 1;
-      if (o.dryRun) return { object: obj, warnings };
-      return { object: this.objects.put(kind, o.cluster, obj, undefined), warnings };
+      if (o.dryRun) {
+        if (this.objects.exists(kind, o.cluster, namespace, m.name!)) throw alreadyExists(ref(kind, m.name!));
+        return { object: obj, warnings };
+      }
+      try {
+        return { object: this.objects.put(kind, o.cluster, obj, undefined), warnings };
+      } catch (err) {
+        if (err instanceof ObjectExistsError) throw alreadyExists(ref(kind, m.name!));
+        throw err;
+      }
     });
   }
 
   update(kind: ResolvedKind, namespace: string, name: string, body: unknown, o: WriteOptions): WriteResult {
-    const incoming = this.decode(kind, body, o);
-    const warnings = this.pruneUnknown(kind, incoming, o.fieldValidation);
+    const { obj: incoming, warnings } = this.decode(kind, body, o);
     if (incoming.metadata.name && incoming.metadata.name !== name) {
       throw badRequest(
         `the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`,
@@ -140,11 +146,11 @@ export class Writer {
     return this.objects.store.transaction(() => {
       const old = this.objects.get(kind, o.cluster, namespace, name);
       if (!old) throw notFound(ref(kind, name));
-      const patched = applyPatch(type, old, patch, kind.fullSchema) as KubeObject;
-      if (!patched || typeof patched !== 'object' || Array.isArray(patched))
+      const result = applyPatch(type, old, patch, kind.fullSchema);
+      if (!result || typeof result !== 'object' || Array.isArray(result))
         throw badRequest('the patch produced something other than an object');
-      patched.metadata = { ...(patched.metadata ?? {}) };
-      const warnings = this.pruneUnknown(kind, patched, o.fieldValidation);
+      // The stored object is shared and frozen and the patched one may share parts of it: decode copies.
+      const { obj: patched, warnings } = this.decode(kind, result, o);
       const wanted = patched.metadata.resourceVersion;
       if (wanted && wanted !== old.metadata.resourceVersion) throw modifiedConflict(ref(kind, name));
       patched.metadata.name = name;
@@ -209,7 +215,7 @@ export class Writer {
     }
     const next: KubeObject = structuredClone(obj);
     next.metadata.finalizers = finalizers;
-    next.metadata.deletionTimestamp ??= rfc3339(this.clock.now());
+    next.metadata.deletionTimestamp ??= this.timestamp();
     next.metadata.deletionGracePeriodSeconds ??= d.gracePeriodSeconds ?? 0;
     if (isNamespace) next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
     this.objects.put(kind, cluster, next, obj);
@@ -283,36 +289,48 @@ export class Writer {
     return { object: written };
   }
 
-  private decode(kind: ResolvedKind, body: unknown, o: WriteOptions): KubeObject {
+  /**
+   * Copies the body as the schema sees it (see copyKnown) and applies fieldValidation: Strict refuses
+   * unknown fields, Warn drops them with a warning each, Ignore drops them silently.
+   */
+  private decode(
+    kind: ResolvedKind,
+    body: unknown,
+    o: WriteOptions,
+  ): { obj: KubeObject; warnings: string[] } {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw badRequest(
         `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: the request body is not an object`,
       );
     }
-    const obj = structuredClone(body) as KubeObject;
-    if (obj.apiVersion !== undefined && obj.apiVersion !== kind.apiVersion && o.subresource !== 'status') {
+    const b = body as Record<string, unknown>;
+    if (b.apiVersion !== undefined && b.apiVersion !== kind.apiVersion && o.subresource !== 'status') {
       throw badRequest(
-        `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${kind.apiVersion})`,
+        `the API version in the data (${String(b.apiVersion)}) does not match the expected API version (${kind.apiVersion})`,
       );
     }
-    if (obj.kind !== undefined && obj.kind !== kind.kind) {
+    if (b.kind !== undefined && b.kind !== kind.kind) {
       throw badRequest(
-        `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: the kind in the data (${String(obj.kind)}) does not match the expected kind (${kind.kind})`,
+        `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: the kind in the data (${String(b.kind)}) does not match the expected kind (${kind.kind})`,
       );
     }
-    obj.apiVersion = kind.apiVersion;
-    obj.kind = kind.kind;
-    if (obj.metadata === undefined) obj.metadata = {};
-    if (obj.metadata === null || typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) {
+    if (
+      b.metadata !== undefined &&
+      (b.metadata === null || typeof b.metadata !== 'object' || Array.isArray(b.metadata))
+    ) {
       throw badRequest(
         `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: metadata must be an object`,
       );
     }
-    return obj;
+    const unknown: string[] = [];
+    const obj = copyKnown(kind.fullSchema, body, unknown) as KubeObject;
+    obj.apiVersion = kind.apiVersion;
+    obj.kind = kind.kind;
+    obj.metadata ??= {};
+    return { obj, warnings: this.unknownFieldWarnings(kind, unknown, o.fieldValidation) };
   }
 
-  private pruneUnknown(kind: ResolvedKind, obj: KubeObject, mode: FieldValidation): string[] {
-    const unknown = unknownFields(kind.fullSchema, obj, mode !== 'Strict');
+  private unknownFieldWarnings(kind: ResolvedKind, unknown: string[], mode: FieldValidation): string[] {
     if (unknown.length === 0) return [];
     const texts = unknown.map((f) => `unknown field "${f}"`);
     if (mode === 'Strict') {
@@ -338,10 +356,9 @@ export class Writer {
 
   private checkNamespaceActive(kind: ResolvedKind, cluster: string, namespace: string): void {
     if (!kind.namespaced) return;
-    const nsKind = this.objects.registry.byKind('', 'Namespace');
-    const ns = nsKind && this.objects.get(nsKind, cluster, '', namespace);
-    if (!ns) throw notFound({ group: '', resource: 'namespaces', name: namespace });
-    if (ns.metadata.deletionTimestamp) {
+    const state = this.objects.namespaceState(cluster, namespace);
+    if (state === 'missing') throw notFound({ group: '', resource: 'namespaces', name: namespace });
+    if (state === 'terminating') {
       throw forbidden(
         `${kind.plural}${kind.group ? `.${kind.group}` : ''} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
         { group: kind.group, resource: kind.plural },
@@ -404,11 +421,20 @@ export class Writer {
     for (const p of this.admission) p[phase]?.(attrs);
   }
 
+  private lastStamp = { ms: Number.NaN, text: '' };
+
+  /** Lab time as metav1.Time; many writes share one instant on a stepped clock, so the text is reused. */
+  private timestamp(): string {
+    const ms = this.clock.now().getTime();
+    if (ms !== this.lastStamp.ms) this.lastStamp = { ms, text: rfc3339(new Date(ms)) };
+    return this.lastStamp.text;
+  }
+
   private generateName(kind: ResolvedKind, cluster: string, namespace: string, prefix: string): string {
     const base = prefix.length > 58 ? prefix.slice(0, 58) : prefix;
     for (let i = 0; i < 8; i++) {
       const name = base + randomSuffix(this.random);
-      if (!this.objects.get(kind, cluster, namespace, name)) return name;
+      if (!this.objects.exists(kind, cluster, namespace, name)) return name;
     }
     throw statusFailure(
       409,

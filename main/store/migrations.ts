@@ -45,6 +45,25 @@ export const migrations: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: MVCC as etcd keeps it — a body is stored once, in the change-log row of the revision that wrote
+  // it; an object row names its current revision. Compaction keeps the revisions live objects point to.
+  `
+  INSERT OR IGNORE INTO changes (rv, type, cluster, grp, kind, namespace, name, body)
+    SELECT rv, 'MODIFIED', cluster, grp, kind, namespace, name, body FROM objects;
+  CREATE TABLE objects_v2 (
+    cluster   TEXT NOT NULL,
+    grp       TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    namespace TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    uid       TEXT NOT NULL,
+    rv        INTEGER NOT NULL,
+    PRIMARY KEY (cluster, grp, kind, namespace, name)
+  ) WITHOUT ROWID;
+  INSERT INTO objects_v2 SELECT cluster, grp, kind, namespace, name, uid, rv FROM objects;
+  DROP TABLE objects;
+  ALTER TABLE objects_v2 RENAME TO objects;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

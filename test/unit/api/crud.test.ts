@@ -228,3 +228,35 @@ describe('unknown fields', () => {
     expect(res.warnings).toEqual([]);
   });
 });
+
+describe('reads', () => {
+  it('return frozen objects: copy before changing one', () => {
+    lab = newLab();
+    const c = adminClient(lab);
+    c.create(pod('web'));
+    const p = c.get('pods', 'default', 'web');
+    expect(() => {
+      p.metadata.labels = { x: 'y' };
+    }).toThrow(TypeError);
+    expect(c.update({ ...p, metadata: { ...p.metadata, labels: { x: 'y' } } }).metadata.labels).toEqual({
+      x: 'y',
+    });
+  });
+
+  it('never serve a rolled-back write, even when its resourceVersion is handed out again', () => {
+    lab = newLab();
+    const c = adminClient(lab);
+    c.create(pod('web'));
+    expect(() =>
+      lab.store.transaction(() => {
+        c.patch('pods', 'default', 'web', 'merge', { metadata: { labels: { attempt: 'rolled-back' } } });
+        expect(c.get('pods', 'default', 'web').metadata.labels).toEqual({ attempt: 'rolled-back' });
+        throw new Error('abort');
+      }),
+    ).toThrow('abort');
+    const rolledBackRv = c.get('pods', 'default', 'web').metadata.resourceVersion;
+    const kept = c.patch('pods', 'default', 'web', 'merge', { metadata: { labels: { attempt: 'kept' } } });
+    expect(Number(kept.metadata.resourceVersion)).toBe(Number(rolledBackRv) + 1);
+    expect(c.get('pods', 'default', 'web').metadata.labels).toEqual({ attempt: 'kept' });
+  });
+});

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { schemaVersion } from '../../../main/store/migrations';
+import { migrations, schemaVersion } from '../../../main/store/migrations';
 import { Store, type Change } from '../../../main/store/store';
 
 const key = (name: string) => ({ cluster: 'supervisor', group: '', kind: 'Pod', namespace: 'default', name });
@@ -95,11 +95,40 @@ describe('Store', () => {
     expect(() => s.put('ADDED', key('a'), 'a', 1, '{}')).toThrow(/inside Store.transaction/);
   });
 
-  it('compacts the change log but never its newest entry', () => {
+  it('compacts superseded revisions, keeping the ones live objects point to and the newest', () => {
     const s = open();
-    for (const n of ['a', 'b', 'c']) s.transaction(() => s.put('ADDED', key(n), n, s.nextRv(), '{}'));
+    s.transaction(() => s.put('ADDED', key('a'), 'a', s.nextRv(), '{"v":1}'));
+    s.transaction(() => s.put('MODIFIED', key('a'), 'a', s.nextRv(), '{"v":2}'));
+    s.transaction(() => s.put('ADDED', key('b'), 'b', s.nextRv(), '{"v":1}'));
+    s.transaction(() => s.put('MODIFIED', key('b'), 'b', s.nextRv(), '{"v":2}'));
     s.compact(100);
-    expect(s.compactedRv()).toBe(2);
-    expect([...s.changesSince(0)].map((c) => c.rv)).toEqual([3]);
+    expect(s.compactedRv()).toBe(3);
+    expect([...s.changesSince(0)].map((c) => c.rv)).toEqual([2, 4]);
+    expect(s.get(key('a'))?.body).toBe('{"v":2}');
+    expect(s.get(key('b'))?.body).toBe('{"v":2}');
+  });
+});
+
+describe('migrations', () => {
+  it('bring a version-1 lab forward with every object intact', () => {
+    dir = mkdtempSync(join(tmpdir(), 'store-test-'));
+    const path = join(dir, 'old.db');
+    const old = new Database(path);
+    old.exec(migrations[0]!);
+    old.pragma('user_version = 1');
+    const body = JSON.stringify({ metadata: { name: 'a', resourceVersion: '7' } });
+    old
+      .prepare("INSERT INTO objects VALUES ('supervisor', '', 'Pod', 'default', 'a', 'u-a', 7, ?)")
+      .run(body);
+    // revision 7 was compacted away in the old layout: the migration must keep the body anyway
+    old
+      .prepare("INSERT INTO changes VALUES (9, 'ADDED', 'supervisor', '', 'Pod', 'default', 'b', '{}')")
+      .run();
+    old.close();
+
+    const s = (store = new Store(path));
+    expect(s.db.pragma('user_version', { simple: true })).toBe(schemaVersion);
+    expect(s.get(key('a'))).toEqual({ key: key('a'), uid: 'u-a', rv: 7, body });
+    expect(s.currentRv()).toBe(9);
   });
 });

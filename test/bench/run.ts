@@ -1,0 +1,42 @@
+// The benchmark runner: `npm run bench` runs every suite, `npm run bench -- store drs` only the named
+// ones, in the order given. Each suite is a module in test/bench/ that prints its own figures; it is
+// loaded only when it runs. To add a suite, add one line to the map below.
+
+type Suite = () => Promise<void>;
+
+const suites: Record<string, Suite> = {
+  store: () => import('./store').then((m) => m.default()),
+};
+
+async function main(args: readonly string[]): Promise<number> {
+  const known = Object.keys(suites);
+  const unknown = args.filter((a) => !Object.hasOwn(suites, a));
+  if (unknown.length > 0) {
+    console.error(`unknown suite${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
+    console.error(`known suites: ${known.join(', ')}`);
+    return 2;
+  }
+  const selected = args.length > 0 ? [...new Set(args)] : known;
+  let failed = 0;
+  for (const [i, name] of selected.entries()) {
+    if (i > 0) console.log('');
+    console.log(`=== ${name} ===`);
+    try {
+      await suites[name]!();
+    } catch (err) {
+      failed++;
+      console.error(`suite ${name} failed:`, err);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+void main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);
