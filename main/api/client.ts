@@ -25,7 +25,7 @@ export class ApiClient {
 
   kind(ref: KindRef): ResolvedKind {
     if (typeof ref !== 'string') return ref;
-    const k = this.server.registry.resolve(ref);
+    const k = this.server.registry.resolve(ref, this.server.flavorOf(this.cluster));
     if (!k) throw badRequest(`the server doesn't have a resource type "${ref}"`);
     return k;
   }

@@ -45,8 +45,10 @@ export interface KindDefinition {
   statusSubresource?: boolean;
   /** metadata.generation is kept and bumped on spec changes (default: the schema has a spec) */
   generation?: boolean;
-  /** name format: DNS-1123 subdomain (default) or label */
-  nameFormat?: 'subdomain' | 'label';
+  /** name format: DNS-1123 subdomain (default) or label, or vSphere inventory names (`SupervisorControlPlaneVM (1)`) */
+  nameFormat?: 'subdomain' | 'label' | 'vsphere';
+  /** the API-space flavors that serve this kind (`vcenter`, `supervisor`, `guest`); default: all */
+  flavors?: string[];
   /** verbs served (default: all) */
   verbs?: Verb[];
   columns: PrinterColumn[];
@@ -66,6 +68,9 @@ export interface ResolvedKind extends KindDefinition {
   fullSchema: Schema;
   keepsGeneration: boolean;
 }
+
+export const servedIn = (k: KindDefinition, flavor: string): boolean =>
+  !k.flavors || k.flavors.includes(flavor);
 
 const allVerbs: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -127,7 +132,7 @@ export class Registry {
    * Resolves what a user types — `pods`, `pod`, `po`, `Pod`, `deployments.apps`, `deploy.v1.apps` — the
    * way kubectl's RESTMapper does. Undefined when nothing matches.
    */
-  resolve(name: string): ResolvedKind | undefined {
+  resolve(name: string, flavor?: string): ResolvedKind | undefined {
     const lower = name.toLowerCase();
     const dot = lower.indexOf('.');
     const head = dot < 0 ? lower : lower.slice(0, dot);
@@ -143,6 +148,6 @@ export class Registry {
       `${k.version}.${k.group}` === rest ||
       (rest === k.version && k.group === '');
     // Core and well-known groups win ties, as kubectl prefers them.
-    return this.kinds.find((k) => matches(k) && inGroup(k));
+    return this.kinds.find((k) => matches(k) && inGroup(k) && (!flavor || servedIn(k, flavor)));
   }
 }

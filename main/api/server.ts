@@ -17,7 +17,7 @@ import {
 import { keyOf, Objects } from './objects';
 import { patchContentTypes, type PatchType } from './patch';
 import { parseResourcePath, pathNotFound } from './paths';
-import type { Registry, ResolvedKind } from './registry';
+import { servedIn, type Registry, type ResolvedKind } from './registry';
 import { matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 import { buildTable, type IncludeObject } from './table';
 import {
@@ -104,7 +104,8 @@ export class ApiServer {
   authorizer: Authorizer;
   private readonly writer: Writer;
   private readonly clock: TimeSource;
-  private readonly spaces = new Set<string>();
+  /** API space → flavor */
+  private readonly spaces = new Map<string, string>();
 
   constructor(o: ApiServerOptions) {
     this.store = o.store;
@@ -115,7 +116,7 @@ export class ApiServer {
     this.objects = new Objects(o.store, o.registry);
     this.writer = new Writer(this.objects, o.clock, o.random, this.admission);
     this.hub = new WatchHub(o.store);
-    for (const s of o.store.apiSpaces()) this.spaces.add(s.name);
+    for (const s of o.store.apiSpaces()) this.spaces.set(s.name, s.flavor);
   }
 
   /**
@@ -125,7 +126,7 @@ export class ApiServer {
   addApiSpace(name: string, flavor: string): void {
     this.store.transaction(() => {
       this.store.addApiSpace(name, flavor);
-      this.spaces.add(name);
+      this.spaces.set(name, flavor);
       const nsKind = this.registry.byKind('', 'Namespace');
       if (!nsKind) return;
       for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
@@ -142,6 +143,25 @@ export class ApiServer {
 
   hasApiSpace(name: string): boolean {
     return this.spaces.has(name);
+  }
+
+  /** The flavor of an API space (`supervisor`, `guest`, `vcenter`), undefined when it does not exist. */
+  flavorOf(name: string): string | undefined {
+    return this.spaces.get(name);
+  }
+
+  /** Closes an API space: its watches end and every object in it is removed. */
+  removeApiSpace(name: string): void {
+    if (!this.spaces.has(name)) return;
+    this.store.transaction(() => {
+      for (const kind of this.registry.all()) {
+        for (const obj of this.objects.list(kind, name)) this.objects.remove(kind, name, obj);
+      }
+      this.store.removeApiSpace(name);
+      this.spaces.delete(name);
+    });
+    this.store.flush();
+    this.hub.closeSpace(name);
   }
 
   /** Serves one request. Never throws: failures come back as Status bodies with their codes. */
@@ -326,9 +346,10 @@ export class ApiServer {
   }
 
   private kindFor(r: ResourceRequest): ResolvedKind {
-    if (!this.spaces.has(r.cluster)) throw pathNotFound();
+    const flavor = this.spaces.get(r.cluster);
+    if (flavor === undefined) throw pathNotFound();
     const kind = this.registry.byResource(r.group, r.resource);
-    if (!kind || kind.version !== r.version) throw pathNotFound();
+    if (!kind || kind.version !== r.version || !servedIn(kind, flavor)) throw pathNotFound();
     if (!(kind.verbs ?? []).includes(r.verb))
       throw methodNotAllowed('the server does not allow this method on the requested resource');
     return kind;

@@ -188,9 +188,20 @@ const labelValueRe = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 export function nameErrors(
   name: string,
-  format: 'subdomain' | 'label',
+  format: 'subdomain' | 'label' | 'vsphere',
   field = 'metadata.name',
 ): StatusCause[] {
+  if (format === 'vsphere') {
+    // vCenter inventory names: up to 80 characters, no path separators, no surrounding spaces.
+    if (name.length <= 80 && !/[/\\%]/.test(name) && name.trim() === name) return [];
+    return [
+      {
+        field,
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: "${name}": an inventory name must be at most 80 characters, without '/', '\\' or '%', and must not start or end with a space`,
+      },
+    ];
+  }
   if (format === 'label') {
     const msgs: string[] = [];
     if (name.length > 63) msgs.push('must be no more than 63 characters');

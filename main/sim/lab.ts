@@ -9,6 +9,17 @@ import { Store } from '../store/store';
 import { LabClock, type ClockMode, type WallSource } from './runtime/clock';
 import { ControllerRuntime } from './runtime/controllers';
 import { SeededRandom } from './runtime/random';
+import { ApiClient } from '../api/client';
+import { systemUser } from '../api/types';
+import { drsController } from './drs/drs';
+import { haController } from './ha/ha';
+import { supervisorAdmission } from './supervisor/admission';
+import { supervisorController } from './supervisor/controller';
+import { hostController } from './vcenter/hosts';
+import { registerVcenterKinds, VCENTER } from './vcenter/kinds';
+import { loadScenario, type Scenario } from './vcenter/scenario';
+import { vmController } from './vcenter/vmLifecycle';
+import { World } from './world';
 
 export const SUPERVISOR = 'supervisor';
 /** Where lab time starts in a new lab, unless a scenario says otherwise. */
@@ -31,6 +42,8 @@ export interface LabOptions {
   admission?: AdmissionPlugin[];
   /** registers kinds beyond the core ones */
   kinds?: (registry: Registry) => void;
+  /** the starting inventory of a new lab (ignored when the file already holds one) */
+  scenario?: Scenario;
 }
 
 export class Lab {
@@ -40,6 +53,7 @@ export class Lab {
   readonly clock: LabClock;
   readonly random: SeededRandom;
   readonly runtime: ControllerRuntime;
+  readonly world: World;
 
   constructor(o: LabOptions) {
     this.store = new Store(o.path, o.nativeBinding ? { nativeBinding: o.nativeBinding } : {});
@@ -52,6 +66,7 @@ export class Lab {
       this.clock = new LabClock(clockMs, o.clock ?? { kind: 'stepped' }, o.wall);
       this.registry = new Registry();
       registerCoreKinds(this.registry);
+      registerVcenterKinds(this.registry);
       o.kinds?.(this.registry);
       this.api = new ApiServer({
         store: this.store,
@@ -62,9 +77,27 @@ export class Lab {
         admission: o.admission,
       });
       this.runtime = new ControllerRuntime(this.api, this.clock);
+      this.world = new World(this.api, this.clock, this.random);
+      this.api.admission.push(supervisorAdmission((space) => new ApiClient(this.api, systemUser, space)));
+      for (const controller of [
+        hostController,
+        vmController,
+        haController,
+        drsController,
+        supervisorController,
+      ]) {
+        this.runtime.register(controller(this.world));
+      }
       this.scheduleBookmarks();
       if (!this.store.getMeta('seed')) this.store.setMeta('seed', seed);
       if (!this.api.hasApiSpace(SUPERVISOR)) this.api.addApiSpace(SUPERVISOR, 'supervisor');
+      if (!this.api.hasApiSpace(VCENTER)) {
+        this.api.addApiSpace(VCENTER, 'vcenter');
+        if (o.scenario) {
+          loadScenario(this.world.vc, o.scenario);
+          this.store.setMeta('scenario', o.scenario.name);
+        }
+      }
       this.store.flush();
     } catch (err) {
       this.store.close();

@@ -1,5 +1,6 @@
 // apps/v1 Deployment and ReplicaSet: the workload controllers whose ownership chains exercise
 // garbage collection. Their controllers live in main/sim.
+import { KUBERNETES } from './flavors';
 import type { KindDefinition, PrinterColumn } from '../registry';
 import { age } from '../printers/duration';
 import { arr, int, intOrString, listMap, obj, enumOf } from '../schema';
@@ -97,6 +98,7 @@ function selectorImmutable(o: KubeObject, old?: KubeObject): StatusCause[] {
 }
 
 export const replicaSetKind: KindDefinition = {
+  flavors: KUBERNETES,
   group: 'apps',
   version: 'v1',
   kind: 'ReplicaSet',
@@ -157,6 +159,7 @@ export const replicaSetKind: KindDefinition = {
 };
 
 export const deploymentKind: KindDefinition = {
+  flavors: KUBERNETES,
   group: 'apps',
   version: 'v1',
   kind: 'Deployment',

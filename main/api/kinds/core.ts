@@ -1,4 +1,5 @@
 // core/v1 kinds other than Pod: Namespace, ConfigMap, Secret, ServiceAccount, Event.
+import { KUBERNETES } from './flavors';
 import type { KindDefinition } from '../registry';
 import { age } from '../printers/duration';
 import { arr, bool, enumOf, int, obj, str, stringMap, timestamp, anyObject } from '../schema';
@@ -56,6 +57,7 @@ export const namespaceKind: KindDefinition = {
 };
 
 export const configMapKind: KindDefinition = {
+  flavors: KUBERNETES,
   group: '',
   version: 'v1',
   kind: 'ConfigMap',
@@ -84,6 +86,7 @@ export const configMapKind: KindDefinition = {
 };
 
 export const secretKind: KindDefinition = {
+  flavors: KUBERNETES,
   group: '',
   version: 'v1',
   kind: 'Secret',
@@ -126,6 +129,7 @@ export const secretKind: KindDefinition = {
 };
 
 export const serviceAccountKind: KindDefinition = {
+  flavors: KUBERNETES,
   group: '',
   version: 'v1',
   kind: 'ServiceAccount',

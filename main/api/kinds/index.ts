@@ -3,11 +3,13 @@
 import type { Registry } from '../registry';
 import { deploymentKind, replicaSetKind } from './apps';
 import { configMapKind, eventKind, namespaceKind, secretKind, serviceAccountKind } from './core';
+import { nodeKind } from './node';
 import { podKind } from './pod';
 
 export function registerCoreKinds(registry: Registry): void {
   for (const k of [
     namespaceKind,
+    nodeKind,
     podKind,
     configMapKind,
     secretKind,

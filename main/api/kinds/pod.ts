@@ -1,4 +1,5 @@
 // core/v1 Pod: schema, defaults, immutability and kubectl's printed columns.
+import { KUBERNETES } from './flavors';
 import type { KindDefinition } from '../registry';
 import { age } from '../printers/duration';
 import {
@@ -311,6 +312,7 @@ function specWithoutImages(s: Record<string, unknown>): string {
 }
 
 export const podKind: KindDefinition = {
+  flavors: KUBERNETES,
   group: '',
   version: 'v1',
   kind: 'Pod',

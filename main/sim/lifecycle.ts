@@ -1,0 +1,25 @@
+// How long things take, in lab time: one table, so tuning realism means editing data (KWOK's stages).
+// Figures are typical of a small vSphere 7.0 U3 lab.
+
+export const lifecycle = {
+  /** OVF deploy of a Supervisor control-plane VM from the vCenter appliance's image */
+  supervisorVmDeploy: 180_000,
+  /** clone of a VM from a content-library template (VM Service, TKC nodes) */
+  vmClone: 60_000,
+  /** power-on until the guest OS reports in */
+  vmPowerOn: 30_000,
+  /** Kubernetes control plane up on the three Supervisor VMs, once all are powered on */
+  supervisorControlPlaneInit: 240_000,
+  /** Spherelet VIB installed and the host joined as a node */
+  sphereletInstall: 90_000,
+  /** vMotion of a running VM between hosts */
+  vMotion: 20_000,
+  /** HA notices a failed host and restarts its VMs elsewhere after this long */
+  haRestartDelay: 30_000,
+  /** DRS load-balancing pass interval */
+  drsInterval: 300_000,
+  /** Workload Management disable: removal of the control plane and Spherelets */
+  supervisorRemove: 120_000,
+} as const;
+
+export type LifecycleStep = keyof typeof lifecycle;
