@@ -78,7 +78,13 @@ export class Objects {
 
   list(kind: ResolvedKind, cluster: string, namespace?: string): KubeObject[] {
     const ns = kind.namespaced ? namespace : undefined;
-    return this.store.list(cluster, kind.group, kind.kind, ns).map((r) => this.parse(r));
+    const out: KubeObject[] = [];
+    for (const r of this.store.listRevisions(cluster, kind.group, kind.kind, ns)) {
+      const hit = this.cache.get(cacheKey(r.key));
+      if (hit && hit.rv === r.rv) out.push(hit.obj);
+      else out.push(this.parse({ ...r, body: this.store.bodyAt(r.rv) ?? '{}' }));
+    }
+    return out;
   }
 
   /** Writes obj at the next resourceVersion (set on obj) and keeps owner links in step. */

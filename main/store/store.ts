@@ -129,6 +129,13 @@ export class Store {
          WHERE o.cluster=? AND o.grp=? AND o.kind=? AND o.namespace=? AND o.name > ?
          ORDER BY o.name LIMIT ?`,
       ),
+      keysAll: d.prepare(
+        'SELECT * FROM objects WHERE cluster=? AND grp=? AND kind=? ORDER BY namespace, name',
+      ),
+      keysNs: d.prepare(
+        'SELECT * FROM objects WHERE cluster=? AND grp=? AND kind=? AND namespace=? ORDER BY name',
+      ),
+      bodyAt: d.prepare('SELECT body FROM changes WHERE rv=?'),
       countNs: d.prepare('SELECT count(*) AS n FROM objects WHERE cluster=? AND namespace=?'),
       insert: d.prepare(
         'INSERT INTO objects (cluster, grp, kind, namespace, name, uid, rv) VALUES (?,?,?,?,?,?,?)',
@@ -258,6 +265,29 @@ export class Store {
         : this.stmt.listNs!.all(cluster, group, kind, namespace)
     ) as Row[];
     return rows.map((r) => ({ key: rowKey(r), uid: r.uid, rv: r.rv, body: r.body }));
+  }
+
+  /**
+   * Keys, uids and revisions of one kind, without bodies: for readers that cache bodies by revision
+   * (see bodyAt), which saves copying every body out of SQLite on each list.
+   */
+  listRevisions(
+    cluster: string,
+    group: string,
+    kind: string,
+    namespace?: string,
+  ): Omit<StoredObject, 'body'>[] {
+    const rows = (
+      namespace === undefined
+        ? this.stmt.keysAll!.all(cluster, group, kind)
+        : this.stmt.keysNs!.all(cluster, group, kind, namespace)
+    ) as Omit<Row, 'body'>[];
+    return rows.map((r) => ({ key: rowKey(r as Row), uid: r.uid, rv: r.rv }));
+  }
+
+  /** The body written at a revision (a live object's current revision is never compacted away). */
+  bodyAt(rv: number): string | undefined {
+    return (this.stmt.bodyAt!.get(rv) as { body: string } | undefined)?.body;
   }
 
   /** A page of objects strictly after (afterNamespace, afterName), for limit/continue. */
