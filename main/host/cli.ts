@@ -7,6 +7,7 @@ import { Lab } from '../sim/lab';
 import { appRoot, appVersion } from './appInfo';
 import { startBrowserServer } from './browser/server';
 import { labPath, resolveDataDir } from './dataDir';
+import { defaultScenario } from './scenarios';
 
 const usage = `usage: npm run lab -- <command> [flags]
 
@@ -48,9 +49,9 @@ export async function main(argv: string[]): Promise<number> {
   const wall = () => Date.now();
   switch (command) {
     case 'info': {
-      const lab = Lab.open({ path, wall });
+      const lab = Lab.open({ path, wall, scenario: defaultScenario() });
       process.stdout.write(
-        `Supervisor Lab ${appVersion}\nlab:              ${path}\nresourceVersion:  ${lab.store.currentRv()}\nlab time:         ${lab.clock.now().toISOString()}\nAPI spaces:       ${lab.store
+        `Supervisor Lab ${appVersion}\nlab:              ${path}\nresourceVersion:  ${lab.store.currentRv()}\nlab time:         ${lab.clock.now().toISOString()}\nscenario:         ${lab.store.getMeta('scenario') ?? '(none)'}\nAPI spaces:       ${lab.store
           .apiSpaces()
           .map((s) => s.name)
           .join(', ')}\n`,
@@ -59,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'serve': {
-      const lab = Lab.open({ path, wall, clock: { kind: 'realtime', speed: 1 } });
+      const lab = Lab.open({ path, wall, clock: { kind: 'realtime', speed: 1 }, scenario: defaultScenario() });
       const port = values.port === undefined ? 0 : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         process.stderr.write(`error: invalid --port: ${values.port}\n`);

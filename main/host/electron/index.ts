@@ -7,6 +7,7 @@ import { nativeBindingForRuntime } from '../../store/nativeBinding';
 import { Lab } from '../../sim/lab';
 import { appRoot, appVersion } from '../appInfo';
 import { labPath, resolveDataDir } from '../dataDir';
+import { defaultScenario } from '../scenarios';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -53,6 +54,7 @@ export function start(): void {
         nativeBinding: nativeBindingForRuntime(appRoot),
         wall: () => Date.now(),
         clock: { kind: 'realtime', speed: 1 },
+        scenario: defaultScenario(),
       });
       const current = lab;
       const ticker = setInterval(() => current.settle(), 250);

@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../../main/sim/lab';
 import { adminClient } from '../../helpers/lab';
 import { replicaSetController } from '../../helpers/replicaSetController';
+import { defaultScenario, nsxEnable } from '../../helpers/scenario';
+import { enableWorkloadManagement, failHost, recoverHost } from '../../../main/sim/vcenter/operations';
 
 const dir = mkdtempSync(join(tmpdir(), 'determinism-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,6 +38,10 @@ function run(file: string, seed: string): string {
   c.delete('namespaces', '', 'team-a');
   lab.advance(1000);
   lab.close();
+  return dump(path);
+}
+
+function dump(path: string): string {
   const db = new Database(path, { readonly: true });
   const tables = (
     db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]
@@ -57,5 +63,27 @@ describe('determinism', () => {
 
   it('differs for another seed (the comparison can fail)', () => {
     expect(run('c.db', 'seed-2')).not.toBe(run('d.db', 'seed-1'));
+  });
+});
+
+describe('determinism of the simulated vSphere world', () => {
+  /** Enables Workload Management, fails a host and lets HA and DRS work; returns the dump. */
+  function worldRun(file: string, seed: string): string {
+    const path = join(dir, file);
+    const lab = Lab.open({ path, seed, scenario: defaultScenario() });
+    enableWorkloadManagement(lab.world.vc, nsxEnable());
+    lab.advance(20 * 60_000);
+    failHost(lab.world.vc, 'esxi-02.lab.local');
+    lab.advance(5 * 60_000);
+    recoverHost(lab.world.vc, 'esxi-02.lab.local');
+    lab.advance(10 * 60_000);
+    lab.close();
+    return dump(path);
+  }
+
+  it('gives byte-identical databases for the same seed through enablement, a host failure and HA', () => {
+    const a = worldRun('w1.db', 'world');
+    expect(a).toContain('SupervisorControlPlaneVM (1)');
+    expect(worldRun('w2.db', 'world')).toBe(a);
   });
 });
