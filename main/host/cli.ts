@@ -60,7 +60,12 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'serve': {
-      const lab = Lab.open({ path, wall, clock: { kind: 'realtime', speed: 1 }, scenario: defaultScenario() });
+      const lab = Lab.open({
+        path,
+        wall,
+        clock: { kind: 'realtime', speed: 1 },
+        scenario: defaultScenario(),
+      });
       const port = values.port === undefined ? 0 : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         process.stderr.write(`error: invalid --port: ${values.port}\n`);
