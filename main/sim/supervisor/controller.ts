@@ -13,6 +13,7 @@ import { GROUP, VCENTER } from '../vcenter/kinds';
 import { hostSpec, hostStatus, vmSpec, vmStatus } from '../vcenter/model';
 import type { SupervisorSpec } from './admission';
 import { syncNodes } from './nodes';
+import { namespacesPoolName, rootPoolName } from '../vcenter/scenario';
 import { CONTROL_PLANE_COUNT, controlPlaneSizes, controlPlaneVmName } from './sizes';
 
 export const SUPERVISOR_SPACE = 'supervisor';
@@ -107,7 +108,30 @@ function configure(w: World, sup: KubeObject): { requeueAfterMs: number } | unde
     );
   }
 
-  // 1. Three control-plane VMs, owned by the Supervisor, kept apart by an anti-affinity rule.
+  // 1. The Namespaces resource pool, then three control-plane VMs in it, owned by the Supervisor and
+  // kept apart by an anti-affinity rule.
+  const owner = {
+    apiVersion: `${GROUP}/v1`,
+    kind: 'Supervisor',
+    name: sup.metadata.name!,
+    uid: sup.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+  const pool = namespacesPoolName(spec.cluster);
+  if (!w.vc.tryGet('resourcepools', '', pool)) {
+    w.vc.create({
+      apiVersion: `${GROUP}/v1`,
+      kind: 'ResourcePool',
+      metadata: { name: pool, ownerReferences: [owner] },
+      spec: {
+        cluster: spec.cluster,
+        parent: rootPoolName(spec.cluster),
+        cpu: { reservationMHz: 0, limitMHz: -1, shares: 'normal' },
+        memory: { reservationMB: 0, limitMB: -1, shares: 'normal' },
+      },
+    });
+  }
   const vms: KubeObject[] = [];
   for (let i = 1; i <= CONTROL_PLANE_COUNT; i++) {
     const vmName = controlPlaneVmName(i);
@@ -116,22 +140,10 @@ function configure(w: World, sup: KubeObject): { requeueAfterMs: number } | unde
       vm = w.vc.create({
         apiVersion: `${GROUP}/v1`,
         kind: 'VirtualMachine',
-        metadata: {
-          name: vmName,
-          ownerReferences: [
-            {
-              apiVersion: `${GROUP}/v1`,
-              kind: 'Supervisor',
-              name: sup.metadata.name!,
-              uid: sup.metadata.uid!,
-              controller: true,
-              blockOwnerDeletion: true,
-            },
-          ],
-        },
+        metadata: { name: vmName, ownerReferences: [owner] },
         spec: {
           cluster: spec.cluster,
-          resourcePool: 'Namespaces',
+          resourcePool: pool,
           folder: 'Namespaces',
           role: 'supervisor-control-plane',
           numCPUs: size.numCPUs,

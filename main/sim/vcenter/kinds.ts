@@ -106,6 +106,57 @@ export const hostSystemKind = inventory(
   ],
 );
 
+export const resourcePoolKind = inventory(
+  'ResourcePool',
+  'resourcepools',
+  obj({
+    spec: obj({
+      cluster: str(),
+      /** parent pool; empty for a cluster's root pool "Resources" */
+      parent: str(),
+      /** vSphere Namespace the pool belongs to, if any */
+      namespace: str(),
+      cpu: obj({
+        reservationMHz: int(),
+        limitMHz: int('-1 for unlimited'),
+        shares: enumOf(['low', 'normal', 'high']),
+      }),
+      memory: obj({
+        reservationMB: int(),
+        limitMB: int('-1 for unlimited'),
+        shares: enumOf(['low', 'normal', 'high']),
+      }),
+    }),
+  }),
+  [
+    col('Cluster', 'spec.cluster'),
+    col('Parent', 'spec.parent'),
+    col('CPU-Limit-MHz', 'spec.cpu.limitMHz'),
+    col('Memory-Limit-MB', 'spec.memory.limitMB'),
+  ],
+);
+
+export const permissionKind = inventory(
+  'Permission',
+  'permissions',
+  obj({
+    spec: obj({
+      /** inventory path of the object the role is granted on, `/` for the root */
+      entity: str(),
+      principal: str('user or group, as devops@vsphere.local'),
+      group: bool('the principal is a group'),
+      role: str('Admin, ReadOnly, NoAccess, or a custom role'),
+      propagate: bool(),
+    }),
+  }),
+  [
+    col('Entity', 'spec.entity'),
+    col('Principal', 'spec.principal'),
+    col('Role', 'spec.role'),
+    col('Propagate', 'spec.propagate'),
+  ],
+);
+
 export const datastoreKind = inventory(
   'Datastore',
   'datastores',
@@ -342,6 +393,8 @@ export const vcenterKinds = [
   datacenterKind,
   computeClusterKind,
   hostSystemKind,
+  resourcePoolKind,
+  permissionKind,
   datastoreKind,
   storagePolicyKind,
   distributedSwitchKind,

@@ -11,6 +11,7 @@ export interface Scenario {
   name: string;
   title?: string;
   vcenter: { name: string; version: string; build: string };
+  permissions?: { entity: string; principal: string; group?: boolean; role: string; propagate?: boolean }[];
   sso: {
     domain: string;
     users: { name: string; password: string; firstName?: string; lastName?: string }[];
@@ -55,6 +56,10 @@ export interface Scenario {
 }
 
 export class ScenarioError extends Error {}
+
+/** Resource pool names carry their cluster, as inventory names must be unique here. */
+export const rootPoolName = (cluster: string): string => `Resources (${cluster})`;
+export const namespacesPoolName = (cluster: string): string => `Namespaces (${cluster})`;
 
 export function parseScenario(text: string, source = 'scenario'): Scenario {
   let doc: unknown;
@@ -120,6 +125,17 @@ export function loadScenario(c: ApiClient, s: Scenario): void {
       inv('SsoGroup', `${g.name}@${domain}`, { domain, description: g.description, members: g.members }),
     );
   c.create(inv('Datacenter', s.datacenter, {}));
+  (s.permissions ?? []).forEach((p, i) => {
+    c.create(
+      inv('Permission', `permission-${i + 1}`, {
+        entity: p.entity,
+        principal: p.principal,
+        group: p.group ?? false,
+        role: p.role,
+        propagate: p.propagate ?? true,
+      }),
+    );
+  });
   for (const d of s.datastores)
     c.create(inv('Datastore', d.name, { type: d.type, capacityGB: d.capacityGB, datacenter: s.datacenter }));
   for (const p of s.storagePolicies)
@@ -127,6 +143,15 @@ export function loadScenario(c: ApiClient, s: Scenario): void {
   const allHosts: string[] = [];
   for (const cl of s.clusters) {
     c.create(inv('ComputeCluster', cl.name, { datacenter: s.datacenter, drs: cl.drs, ha: cl.ha }));
+    // every cluster has a root resource pool, unlimited
+    c.create(
+      inv('ResourcePool', rootPoolName(cl.name), {
+        cluster: cl.name,
+        parent: '',
+        cpu: { reservationMHz: 0, limitMHz: -1, shares: 'normal' },
+        memory: { reservationMB: 0, limitMB: -1, shares: 'normal' },
+      }),
+    );
     const start = parseIp(cl.hosts.managementIPStart);
     if (start === undefined)
       throw new ScenarioError(`cluster ${cl.name}: bad managementIPStart ${cl.hosts.managementIPStart}`);

@@ -360,6 +360,11 @@ describe('HA, DRS and faults under a running Supervisor', () => {
     lab.advance(5 * MIN);
     expect(vc().list('supervisors').items).toEqual([]);
     expect(vc().list('virtualmachines').items).toEqual([]);
+    expect(
+      vc()
+        .list('resourcepools')
+        .items.map((p) => p.metadata.name),
+    ).toEqual(['Resources (Workload-Cluster)']);
     expect(nodes()).toEqual([]);
     expect(
       topology(lab.world).hosts.every((h) => !h.spherelet && h.vms.length === 0 && h.cpuMHz.used === 0),
