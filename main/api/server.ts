@@ -264,6 +264,13 @@ export class ApiServer {
     };
   }
 
+  /** One watch event's object as a Table, for watches that asked for Tables (kubectl get -w). */
+  watchEventTable(r: ResourceRequest, obj: KubeObject): unknown {
+    const kind = this.registry.byResource(r.group, r.resource);
+    if (!kind) return obj;
+    return this.table(kind, [obj], r.query ?? {}, obj.metadata.resourceVersion ?? '');
+  }
+
   /** Commits pending writes now (see Store.flush). */
   flush(): void {
     this.store.flush();

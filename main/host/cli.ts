@@ -8,18 +8,51 @@ import { appRoot, appVersion } from './appInfo';
 import { startBrowserServer } from './browser/server';
 import { labPath, resolveDataDir } from './dataDir';
 import { defaultScenario } from './scenarios';
+import { contextsFor, kubeconfig, mintToken } from './endpoint/kubeconfig';
+import { startEndpoint } from './endpoint/server';
+import { labTls } from './endpoint/tls';
+import { groupsOf, principalName } from '../sim/vcenter/sso';
+import { writeFileSync } from 'node:fs';
 
 const usage = `usage: npm run lab -- <command> [flags]
 
 commands:
-  serve   open the lab and serve the app in browser mode on 127.0.0.1
-  info    print where the lab lives and what it holds
+  serve        open the lab: browser mode and the Kubernetes API endpoint on 127.0.0.1
+  kubeconfig   print a kubeconfig for the lab's endpoint (the lab must not be open elsewhere)
+  info         print where the lab lives and what it holds
 
 flags:
   --data-dir DIR   where labs are kept (default ~/.local/share/supervisor-lab)
   --lab NAME       which lab to open (default "default")
   --port N         browser-mode port for serve (default: a free port)
+  --api-port N     Kubernetes API port for serve (default 6443; 0 picks a free port)
+  --user NAME      SSO user for kubeconfig (default administrator@vsphere.local)
 `;
+
+function parsePort(text: string, flag: string): number | undefined {
+  const port = Number(text);
+  if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
+  process.stderr.write(`error: invalid ${flag}: ${text}\n`);
+  return undefined;
+}
+
+/** Writes the administrator's kubeconfig next to the lab, for `export KUBECONFIG=…`. */
+function writeAdminKubeconfig(
+  lab: Lab,
+  server: string,
+  caCert: string,
+  dataDir: string,
+  labName: string,
+): string {
+  const principal = 'administrator@vsphere.local';
+  const user = { username: principal, groups: [...groupsOf(lab.world, principal), 'system:authenticated'] };
+  const { token } = mintToken(lab, user);
+  const file = join(dataDir, `kubeconfig-${labName}.yaml`);
+  writeFileSync(file, kubeconfig({ server, caCert, user: principal, token, contexts: contextsFor(server) }), {
+    mode: 0o600,
+  });
+  return file;
+}
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -31,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
         'data-dir': { type: 'string' },
         lab: { type: 'string', default: 'default' },
         port: { type: 'string' },
+        'api-port': { type: 'string', default: '6443' },
+        user: { type: 'string', default: 'administrator@vsphere.local' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -60,17 +95,25 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'serve': {
+      const port = parsePort(values.port ?? '0', '--port');
+      const apiPort = parsePort(values['api-port'] ?? '6443', '--api-port');
+      if (port === undefined || apiPort === undefined) return 2;
       const lab = Lab.open({
         path,
         wall,
         clock: { kind: 'realtime', speed: 1 },
         scenario: defaultScenario(),
       });
-      const port = values.port === undefined ? 0 : Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        process.stderr.write(`error: invalid --port: ${values.port}\n`);
+      const tls = await labTls(lab.store, values.lab ?? 'default');
+      let endpoint;
+      try {
+        endpoint = await startEndpoint(lab, tls, apiPort);
+      } catch (err) {
+        process.stderr.write(
+          `error: cannot listen on 127.0.0.1:${apiPort} for the Kubernetes API (${(err as Error).message}); choose another with --api-port\n`,
+        );
         lab.close();
-        return 2;
+        return 1;
       }
       const server = await startBrowserServer({
         rendererDir: join(appRoot, 'out', 'renderer'),
@@ -82,13 +125,16 @@ export async function main(argv: string[]): Promise<number> {
           labTime: lab.clock.now().toISOString(),
         }),
       });
+      const admin = writeAdminKubeconfig(lab, endpoint.url, tls.caCert, dataDir, values.lab ?? 'default');
       const ticker = setInterval(() => lab.settle(), 250);
+      const bookmarks = setInterval(() => lab.api.hub.bookmark(), 60_000);
       process.stdout.write(
-        `Supervisor Lab ${appVersion} — browser mode\nlab: ${path}\nopen: ${server.url}\n`,
+        `Supervisor Lab ${appVersion}\nlab:            ${path}\nbrowser mode:   ${server.url}\nKubernetes API: ${endpoint.url}\nkubeconfig:     ${admin} (administrator@vsphere.local; export KUBECONFIG=${admin})\n`,
       );
       const stop = () => {
         clearInterval(ticker);
-        void server.close().then(() => {
+        clearInterval(bookmarks);
+        void Promise.all([server.close(), endpoint.close()]).then(() => {
           lab.close();
           process.exit(0);
         });
@@ -96,6 +142,39 @@ export async function main(argv: string[]): Promise<number> {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       return new Promise<number>(() => {});
+    }
+    case 'kubeconfig': {
+      const apiPort = parsePort(values['api-port'] ?? '6443', '--api-port');
+      if (apiPort === undefined) return 2;
+      let lab: Lab;
+      try {
+        lab = Lab.open({ path, wall, scenario: defaultScenario() });
+      } catch (err) {
+        process.stderr.write(
+          `error: cannot open ${path} (${(err as Error).message}). If \`npm run lab -- serve\` has it open, use its kubeconfig or \`kubectl vsphere login\`.\n`,
+        );
+        return 1;
+      }
+      try {
+        const principal = principalName(values.user ?? 'administrator@vsphere.local');
+        if (!lab.world.vc.tryGet('ssousers', '', principal)) {
+          process.stderr.write(`error: no SSO user "${principal}" in this lab\n`);
+          return 1;
+        }
+        const user = {
+          username: principal,
+          groups: [...groupsOf(lab.world, principal), 'system:authenticated'],
+        };
+        const tls = await labTls(lab.store, values.lab ?? 'default');
+        const { token } = mintToken(lab, user);
+        const server = `https://127.0.0.1:${apiPort}`;
+        process.stdout.write(
+          kubeconfig({ server, caCert: tls.caCert, user: principal, token, contexts: contextsFor(server) }),
+        );
+        return 0;
+      } finally {
+        lab.close();
+      }
     }
     default:
       process.stderr.write(`error: unknown command "${command}"\n${usage}`);

@@ -248,6 +248,15 @@ export const ssoGroupKind = inventory(
   [col('Domain', 'spec.domain'), col('Members', 'spec.members')],
 );
 
+/** A vCenter SSO session behind a bearer token; only the token's SHA-256 is kept (the object's name). */
+export const ssoSessionKind = inventory(
+  'SsoSession',
+  'ssosessions',
+  obj({ spec: obj({ principal: str(), groups: arr(str()), expiresAt: timestamp() }) }),
+  [col('Principal', 'spec.principal'), col('Expires', 'spec.expiresAt')],
+  { nameFormat: 'subdomain' },
+);
+
 export const virtualMachineKind = inventory(
   'VirtualMachine',
   'virtualmachines',
@@ -404,6 +413,7 @@ export const vcenterKinds = [
   contentLibraryKind,
   ssoUserKind,
   ssoGroupKind,
+  ssoSessionKind,
   virtualMachineKind,
   taskKind,
   supervisorKind,

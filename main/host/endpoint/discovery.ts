@@ -1,0 +1,75 @@
+// API discovery as kubectl reads it — /api, /apis, /apis/<group>, and each group-version's resource list —
+// derived from the registry and the kinds an API space's flavor serves.
+import { servedIn, type Registry, type ResolvedKind } from '../../api/registry';
+
+export interface ApiResource {
+  name: string;
+  singularName: string;
+  namespaced: boolean;
+  kind: string;
+  verbs: string[];
+  shortNames?: string[];
+  categories?: string[];
+}
+
+const served = (registry: Registry, flavor: string): ResolvedKind[] =>
+  registry.all().filter((k) => servedIn(k, flavor));
+
+export function coreVersions(serverAddress: string) {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
+}
+
+function groupOf(kinds: ResolvedKind[], name: string) {
+  const versions = [...new Set(kinds.filter((k) => k.group === name).map((k) => k.version))].map((v) => ({
+    groupVersion: `${name}/${v}`,
+    version: v,
+  }));
+  return { name, versions, preferredVersion: versions[0]! };
+}
+
+export function groupList(registry: Registry, flavor: string) {
+  const kinds = served(registry, flavor);
+  const names = [...new Set(kinds.map((k) => k.group).filter((g) => g !== ''))];
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: names.map((n) => groupOf(kinds, n)) };
+}
+
+export function apiGroup(registry: Registry, flavor: string, name: string) {
+  const kinds = served(registry, flavor);
+  if (!kinds.some((k) => k.group === name)) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupOf(kinds, name) };
+}
+
+export function resourceList(registry: Registry, flavor: string, group: string, version: string) {
+  const kinds = served(registry, flavor).filter((k) => k.group === group && k.version === version);
+  if (kinds.length === 0) return undefined;
+  const resources: ApiResource[] = [];
+  for (const k of kinds) {
+    resources.push({
+      name: k.plural,
+      singularName: k.singular,
+      namespaced: k.namespaced,
+      kind: k.kind,
+      verbs: [...(k.verbs ?? [])].sort(),
+      ...(k.shortNames?.length ? { shortNames: k.shortNames } : {}),
+      ...(k.categories?.length ? { categories: k.categories } : {}),
+    });
+    if (k.statusSubresource)
+      resources.push({
+        name: `${k.plural}/status`,
+        singularName: '',
+        namespaced: k.namespaced,
+        kind: k.kind,
+        verbs: ['get', 'patch', 'update'],
+      });
+  }
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
+}

@@ -1,0 +1,270 @@
+// The Kubernetes-compatible HTTPS endpoint: serves a lab's Kubernetes API spaces on loopback so the real
+// kubectl and client libraries work against it. The Supervisor is at the root; a guest cluster at
+// /clusters/<space>. It is a thin adapter: every request goes through ApiServer.handle / watch, as the
+// in-app shell's do.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { ResourceRequest } from '../../api/server';
+import { statusFailure } from '../../api/errors';
+import type { Status, UserInfo, WatchEvent } from '../../api/types';
+import type { Lab } from '../../sim/lab';
+import { sessionUser } from '../../sim/vcenter/sso';
+import { apiGroup, coreVersions, groupList, resourceList } from './discovery';
+import { openapiV3, openapiV3Index } from './openapi';
+import type { LabTls } from './tls';
+
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+const KUBERNETES_VERSION = {
+  major: '1',
+  minor: '21',
+  gitVersion: 'v1.21.0+vmware.wcp.2',
+  gitCommit: 'supervisor-lab',
+  gitTreeState: 'clean',
+  buildDate: '2022-06-01T00:00:00Z',
+  goVersion: 'go1.16.15',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+const unsupportedSubresources = new Set(['exec', 'attach', 'portforward', 'proxy']);
+
+export interface Endpoint {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+type Reply = { status: number; body: unknown; headers?: Record<string, string> };
+
+const status = (code: number, reason: string, message: string): Reply => ({
+  status: code,
+  body: statusFailure(code, reason, message).status,
+});
+
+export async function startEndpoint(lab: Lab, tls: LabTls, port = 6443): Promise<Endpoint> {
+  const watches = new Set<() => void>();
+  const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    serve(lab, req, res, watches).catch((err: unknown) => {
+      // never a crash: whatever went wrong becomes a 500 Status
+      if (!res.headersSent)
+        send(
+          res,
+          status(
+            500,
+            'InternalError',
+            `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `https://127.0.0.1:${actual}`,
+    port: actual,
+    server,
+    close: () =>
+      new Promise((resolve) => {
+        for (const stop of watches) stop();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(res: ServerResponse, r: Reply, warnings: string[] = []): void {
+  const body = JSON.stringify(r.body);
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    ...r.headers,
+  };
+  if (warnings.length)
+    res.setHeader(
+      'Warning',
+      warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+    );
+  res.writeHead(r.status, headers).end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | Reply> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES)
+      return status(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY_BYTES}`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function authenticate(lab: Lab, req: IncomingMessage): UserInfo | undefined {
+  const h = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  return m ? sessionUser(lab.world, m[1]!) : undefined;
+}
+
+async function serve(
+  lab: Lab,
+  req: IncomingMessage,
+  res: ServerResponse,
+  watches: Set<() => void>,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+  let path = url.pathname;
+  let space = 'supervisor';
+  const prefix = /^\/clusters\/([^/]+)(\/.*)?$/.exec(path);
+  if (prefix) {
+    space = decodeURIComponent(prefix[1]!);
+    path = prefix[2] ?? '/';
+  }
+  const flavor = lab.api.flavorOf(space);
+  if (path === '/healthz' || path === '/livez' || path === '/readyz') {
+    res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+    return;
+  }
+  if (path === '/version') return send(res, { status: 200, body: KUBERNETES_VERSION });
+  const user = authenticate(lab, req);
+  if (!user) return send(res, status(401, 'Unauthorized', 'Unauthorized'));
+  if (!flavor || flavor === 'vcenter')
+    return send(res, status(404, 'NotFound', 'the server could not find the requested resource'));
+
+  const registry = lab.registry;
+  const parts = path.split('/').filter(Boolean);
+  if (req.method === 'GET') {
+    if (path === '/api')
+      return send(res, { status: 200, body: coreVersions(req.headers.host ?? '127.0.0.1') });
+    if (path === '/apis') return send(res, { status: 200, body: groupList(registry, flavor) });
+    if (parts[0] === 'api' && parts.length === 2)
+      return sendOr404(res, resourceList(registry, flavor, '', parts[1]!));
+    if (parts[0] === 'apis' && parts.length === 2)
+      return sendOr404(res, apiGroup(registry, flavor, parts[1]!));
+    if (parts[0] === 'apis' && parts.length === 3)
+      return sendOr404(res, resourceList(registry, flavor, parts[1]!, parts[2]!));
+    if (path === '/openapi/v3') return send(res, { status: 200, body: openapiV3Index(registry, flavor) });
+    if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'api' && parts.length === 4)
+      return sendOr404(res, openapiV3(registry, flavor, '', parts[3]!));
+    if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'apis' && parts.length === 5)
+      return sendOr404(res, openapiV3(registry, flavor, parts[3]!, parts[4]!));
+  }
+  if (parts[0] !== 'api' && parts[0] !== 'apis')
+    return send(res, status(404, 'NotFound', 'the server could not find the requested resource'));
+
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = v;
+  let body: unknown;
+  const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
+  if (
+    req.method !== 'GET' &&
+    req.method !== 'HEAD' &&
+    req.method !== 'DELETE' &&
+    !contentType.endsWith('json')
+  ) {
+    // Protobuf and CBOR bodies are refused the way an API server that does not speak them would; client-go
+    // then retries in JSON.
+    return send(
+      res,
+      status(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+      ),
+    );
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const raw = await readBody(req);
+    if (!Buffer.isBuffer(raw)) return send(res, raw);
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch (e) {
+        return send(
+          res,
+          status(400, 'BadRequest', `the request body is not valid JSON: ${(e as Error).message}`),
+        );
+      }
+    }
+  }
+  const accept = req.headers.accept ?? '';
+  let rr: ResourceRequest;
+  try {
+    rr = lab.api.toResourceRequest({
+      method: req.method ?? 'GET',
+      path,
+      query,
+      body,
+      user,
+      cluster: space,
+      contentType: req.headers['content-type'],
+      accept,
+    });
+  } catch (e) {
+    const err = e as { status?: Status };
+    return send(
+      res,
+      err.status ? { status: err.status.code, body: err.status } : status(400, 'BadRequest', String(e)),
+    );
+  }
+  if (rr.subresource && unsupportedSubresources.has(rr.subresource)) {
+    return send(
+      res,
+      status(
+        400,
+        'BadRequest',
+        `${rr.subresource} is not supported in this lab: the simulated containers have no processes to attach to`,
+      ),
+    );
+  }
+  if (rr.verb === 'watch') return streamWatch(lab, rr, req, res, watches);
+  const r = lab.api.request(rr);
+  lab.api.flush();
+  send(res, { status: r.status, body: r.body }, r.warnings ?? []);
+}
+
+function sendOr404(res: ServerResponse, body: unknown): void {
+  if (body === undefined)
+    send(res, status(404, 'NotFound', 'the server could not find the requested resource'));
+  else send(res, { status: 200, body });
+}
+
+function streamWatch(
+  lab: Lab,
+  rr: ResourceRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+  watches: Set<() => void>,
+): void {
+  const asTable = rr.table === true;
+  const write = (e: WatchEvent) => {
+    const object =
+      asTable && e.type !== 'ERROR' && e.type !== 'BOOKMARK'
+        ? lab.api.watchEventTable(rr, e.object as never)
+        : e.object;
+    res.write(`${JSON.stringify({ type: e.type, object })}\n`);
+  };
+  const result = lab.api.watch(rr, write);
+  if ('error' in result) return send(res, { status: result.error.status, body: result.error.body });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache, private',
+  });
+  res.flushHeaders();
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (timer) clearTimeout(timer);
+    result.watch.dispose();
+    watches.delete(stop);
+    res.end();
+  };
+  watches.add(stop);
+  const timeout = Number(rr.query?.timeoutSeconds ?? 1800);
+  if (Number.isFinite(timeout) && timeout > 0) timer = setTimeout(stop, timeout * 1000);
+  req.on('close', stop);
+}

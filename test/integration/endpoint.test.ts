@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lab } from '../../main/sim/lab';
+import { newLab } from '../helpers/lab';
+import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
+import { defaultScenario } from '../helpers/scenario';
+
+if (!haveKubectl)
+  console.warn(
+    `SKIPPED: the real-kubectl endpoint suite needs kubectl at ${KUBECTL}; none is installed here.`,
+  );
+
+describe.skipIf(!haveKubectl)('the real kubectl against the lab endpoint', () => {
+  let lab: Lab;
+  let s: Served;
+  beforeAll(async () => {
+    lab = newLab({ scenario: defaultScenario() });
+    s = await serveLab(lab);
+  });
+  afterAll(async () => {
+    await s?.endpoint.close();
+    lab?.close();
+    if (s) rmSync(s.dir, { recursive: true, force: true });
+  });
+
+  it('talks TLS with the lab CA and reports the Supervisor version', async () => {
+    const r = await s.kubectl(['version', '-o', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).serverVersion.gitVersion).toBe('v1.21.0+vmware.wcp.2');
+  });
+
+  it('creates, lists in every output format, and prints kubectl’s columns', async () => {
+    expect((await s.kubectl(['run', 'web', '--image=nginx:1.25', '--labels=app=web'])).stdout).toBe(
+      'pod/web created\n',
+    );
+    const table = await s.kubectl(['get', 'pods']);
+    expect(table.stdout).toBe(
+      'NAME   READY   STATUS    RESTARTS   AGE\nweb    0/1     Pending   0          0s\n',
+    );
+    const wide = await s.kubectl(['get', 'pods', '-o', 'wide']);
+    expect(wide.stdout.split('\n')[0]).toBe(
+      'NAME   READY   STATUS    RESTARTS   AGE   IP       NODE     NOMINATED NODE   READINESS GATES',
+    );
+    expect((await s.kubectl(['get', 'pods', '-o', 'name'])).stdout).toBe('pod/web\n');
+    expect(
+      (await s.kubectl(['get', 'pod', 'web', '-o', 'jsonpath={.spec.containers[0].image}'])).stdout,
+    ).toBe('nginx:1.25');
+    expect(JSON.parse((await s.kubectl(['get', 'pod', 'web', '-o', 'json'])).stdout).metadata.labels).toEqual(
+      { app: 'web' },
+    );
+    expect((await s.kubectl(['get', 'pod', 'web', '-o', 'yaml'])).stdout).toContain(
+      '  restartPolicy: Always\n',
+    );
+    expect(
+      (await s.kubectl(['get', 'pods', '-o', 'custom-columns=N:.metadata.name,P:.status.phase'])).stdout,
+    ).toBe('N     P\nweb   Pending\n');
+    expect((await s.kubectl(['get', 'pods', '--show-labels', '--no-headers'])).stdout).toMatch(
+      /^web\s+0\/1\s+Pending\s+0\s+0s\s+app=web\n$/,
+    );
+    expect((await s.kubectl(['get', 'pods', '-l', 'app=db'])).stderr).toBe(
+      'No resources found in default namespace.\n',
+    );
+  });
+
+  it('prints the API server’s errors as kubectl does, with a non-zero exit', async () => {
+    const missing = await s.kubectl(['get', 'pod', 'nope']);
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: 'Error from server (NotFound): pods "nope" not found\n',
+    });
+    const unknown = await s.kubectl(['get', 'widgets']);
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: 'error: the server doesn\'t have a resource type "widgets"\n',
+    });
+    const dup = await s.kubectl(['create', 'namespace', 'default']);
+    expect(dup.code).toBe(1);
+    const invalid = await s.kubectl(['run', 'Bad_Name', '--image=nginx']);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain(
+      'The Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain',
+    );
+  });
+
+  it('applies client-side (create, unchanged, configured) and patches, labels, annotates, deletes', async () => {
+    const file = join(s.dir, 'cm.yaml');
+    const manifest = (color: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: ${color}\n`;
+    writeFileSync(file, manifest('blue'));
+    expect((await s.kubectl(['apply', '-f', file])).stdout).toBe('configmap/settings created\n');
+    expect((await s.kubectl(['apply', '-f', file])).stdout).toBe('configmap/settings unchanged\n');
+    writeFileSync(file, manifest('green'));
+    expect((await s.kubectl(['apply', '-f', file])).stdout).toBe('configmap/settings configured\n');
+    expect((await s.kubectl(['apply', '-f', '-'], { stdin: manifest('red') })).stdout).toBe(
+      'configmap/settings configured\n',
+    );
+    expect(
+      (await s.kubectl(['patch', 'configmap', 'settings', '--type=merge', '-p', '{"data":{"size":"L"}}']))
+        .stdout,
+    ).toBe('configmap/settings patched\n');
+    expect(
+      (
+        await s.kubectl([
+          'patch',
+          'configmap',
+          'settings',
+          '--type=json',
+          '-p',
+          '[{"op":"remove","path":"/data/size"}]',
+        ])
+      ).stdout,
+    ).toBe('configmap/settings patched\n');
+    expect((await s.kubectl(['label', 'configmap', 'settings', 'team=a'])).stdout).toBe(
+      'configmap/settings labeled\n',
+    );
+    expect((await s.kubectl(['annotate', 'configmap', 'settings', 'note=x'])).stdout).toBe(
+      'configmap/settings annotated\n',
+    );
+    const cm = JSON.parse((await s.kubectl(['get', 'cm', 'settings', '-o', 'json'])).stdout);
+    expect(cm.data).toEqual({ color: 'red' });
+    expect(cm.metadata.labels).toEqual({ team: 'a' });
+    expect(cm.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).toContain('"red"');
+    expect((await s.kubectl(['delete', 'configmap', 'settings'])).stdout).toBe(
+      'configmap "settings" deleted\n',
+    );
+  });
+
+  it('refuses unknown fields server-side (kubectl’s default strict validation)', async () => {
+    const r = await s.kubectl(['apply', '-f', '-'], {
+      stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ncolour: blue\n',
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('unknown field "colour"');
+  });
+
+  it('describes, explains and lists API resources from the registry', async () => {
+    const d = await s.kubectl(['describe', 'pod', 'web']);
+    expect(d.stdout).toMatch(/^Name:\s+web\nNamespace:\s+default\n/);
+    expect(d.stdout).toMatch(/Status:\s+Pending/);
+    const e = await s.kubectl(['explain', 'pod.spec.restartPolicy']);
+    expect(e.stdout).toContain('FIELD: restartPolicy <string>');
+    expect(e.stdout).toContain('Restart policy for all containers within the pod.');
+    const ar = await s.kubectl(['api-resources', '--no-headers']);
+    expect(ar.stdout).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
+    expect(ar.stdout).toMatch(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
+    expect(ar.stdout).not.toContain('HostSystem');
+  });
+
+  it('lists the Supervisor’s nodes once Workload Management runs', async () => {
+    const { enableWorkloadManagement } = await import('../../main/sim/vcenter/operations');
+    const { nsxEnable } = await import('../helpers/scenario');
+    enableWorkloadManagement(lab.world.vc, nsxEnable());
+    lab.advance(20 * 60_000);
+    const r = await s.kubectl(['get', 'nodes', '--no-headers']);
+    const rows = r.stdout.trim().split('\n');
+    expect(rows).toHaveLength(7);
+    expect(
+      rows.filter((l) =>
+        /^42[0-9a-f]{30}\s+Ready\s+control-plane,master\s+\S+\s+v1\.21\.0\+vmware\.wcp\.2$/.test(l),
+      ),
+    ).toHaveLength(3);
+    expect(
+      rows.filter((l) => /^esxi-0\d\.lab\.local\s+Ready\s+agent\s+\S+\s+v1\.21\.0-sph-/.test(l)),
+    ).toHaveLength(4);
+  });
+
+  it('waits on a condition through a watch', async () => {
+    const r = await s.kubectl(['wait', '--for=jsonpath={.status.phase}=Pending', 'pod/web', '--timeout=10s']);
+    expect(r).toMatchObject({ code: 0, stdout: 'pod/web condition met\n' });
+  });
+
+  it('answers a missing or wrong token with 401, as kubectl reports it', async () => {
+    const r = await s.kubectl(['get', 'pods', '--token=not-a-valid-token-at-all']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: You must be logged in to the server (Unauthorized)');
+  });
+});
