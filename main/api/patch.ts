@@ -5,12 +5,14 @@ import type { Operation } from 'fast-json-patch';
 import { badRequest, statusFailure } from './errors';
 import type { Schema } from './schema';
 
-export type PatchType = 'merge' | 'strategic' | 'json';
+/** apply: server-side apply, simplified to create-or-strategic-merge (no field ownership yet) */
+export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
 
 export const patchContentTypes: Record<string, PatchType> = {
   'application/merge-patch+json': 'merge',
   'application/strategic-merge-patch+json': 'strategic',
   'application/json-patch+json': 'json',
+  'application/apply-patch+yaml': 'apply',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -119,10 +121,15 @@ export function applyPatch(type: PatchType, target: unknown, patch: unknown, sch
         throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
       return mergePatch(target, patch);
     case 'strategic':
+    case 'apply':
       if (!isObject(patch))
         throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
       return strategicMerge(target, patch, schema);
     case 'json':
       return applyJsonPatch(target, patch);
+    default: {
+      const never: never = type;
+      throw badRequest(`unknown patch type ${String(never)}`);
+    }
   }
 }

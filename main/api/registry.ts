@@ -28,6 +28,20 @@ export interface ValidationContext {
   old?: KubeObject;
 }
 
+export interface VirtualContext {
+  user: import('./types').UserInfo;
+  cluster: string;
+  /** asks the API server's authorizer */
+  authorize(attrs: {
+    verb: string;
+    group: string;
+    resource: string;
+    subresource?: string;
+    namespace?: string;
+    name?: string;
+  }): { allowed: boolean; reason?: string };
+}
+
 export type FieldSelectorGetter = (obj: KubeObject) => string | undefined;
 
 export interface KindDefinition {
@@ -58,6 +72,10 @@ export interface KindDefinition {
   defaults?(obj: KubeObject): void;
   /** validation beyond the schema: immutability, cross-field rules */
   validate?(obj: KubeObject, ctx: ValidationContext): StatusCause[];
+  /** a scale subresource, as CRDs declare one (Deployment, ReplicaSet, TanzuKubernetesCluster …) */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  /** a kind that is answered, not stored (SelfSubjectAccessReview): create returns what this makes */
+  virtualCreate?(obj: KubeObject, ctx: VirtualContext): KubeObject;
   /** initial status on create (status is never taken from a create request for kinds with a status subresource) */
   initialStatus?(obj: KubeObject): Record<string, unknown> | undefined;
 }

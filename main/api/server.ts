@@ -10,12 +10,14 @@ import {
   expired,
   forbidden,
   methodNotAllowed,
+  notFound,
   statusFailure,
   toApiError,
   unsupportedMediaType,
 } from './errors';
 import { keyOf, Objects } from './objects';
-import { patchContentTypes, type PatchType } from './patch';
+import { applyPatch, patchContentTypes, type PatchType } from './patch';
+import { containerOf, defaultLogSource, replicasPatch, scaleOf, type LogSource } from './subresources';
 import { parseResourcePath, pathNotFound } from './paths';
 import { servedIn, type Registry, type ResolvedKind } from './registry';
 import { matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
@@ -63,6 +65,8 @@ export interface ApiResponse {
   status: number;
   body: unknown;
   warnings?: string[];
+  /** when not JSON (pod logs are text/plain) */
+  contentType?: string;
 }
 
 /** A request as a transport sees it: method, path, query, body, content type and Accept. */
@@ -102,6 +106,8 @@ export class ApiServer {
   readonly hub: WatchHub;
   readonly admission: AdmissionPlugin[];
   authorizer: Authorizer;
+  /** where pod logs come from; the simulation installs its own */
+  logSource: LogSource = defaultLogSource;
   private readonly writer: Writer;
   private readonly clock: TimeSource;
   /** API space → flavor */
@@ -287,6 +293,8 @@ export class ApiServer {
     this.authorize(r, kind, r.verb);
     const q = r.query ?? {};
     const ns = kind.namespaced ? (r.namespace ?? '') : '';
+    if (r.subresource === 'scale' || r.subresource === 'log') return this.serveSubresource(kind, r, ns, q);
+    if (r.verb === 'create' && kind.virtualCreate) return this.serveVirtual(kind, r);
     switch (r.verb) {
       case 'get': {
         const obj = this.objects.get(kind, r.cluster, ns, r.name!);
@@ -352,6 +360,54 @@ export class ApiServer {
     }
   }
 
+  private serveSubresource(kind: ResolvedKind, r: ResourceRequest, ns: string, q: Query): ApiResponse {
+    const obj = this.objects.get(kind, r.cluster, ns, r.name!);
+    if (!obj) throw notFound({ group: kind.group, resource: kind.plural, name: r.name });
+    if (r.subresource === 'log') {
+      const tail = q.tailLines === undefined ? undefined : Number(q.tailLines);
+      const text = this.logSource({
+        cluster: r.cluster,
+        pod: obj,
+        container: containerOf(obj, q.container),
+        tailLines: tail,
+        previous: q.previous === 'true',
+        timestamps: q.timestamps === 'true',
+      });
+      return { status: 200, body: text, contentType: 'text/plain' };
+    }
+    if (r.verb === 'get') return { status: 200, body: scaleOf(kind, obj) };
+    let replicas: unknown;
+    let rv: string | undefined;
+    if (r.verb === 'update') {
+      const b = (r.body ?? {}) as { spec?: { replicas?: unknown }; metadata?: { resourceVersion?: string } };
+      replicas = b.spec?.replicas;
+      rv = b.metadata?.resourceVersion;
+    } else {
+      const patched = applyPatch(r.patchType ?? 'merge', scaleOf(kind, obj), r.body, { type: 'object' }) as {
+        spec?: { replicas?: unknown };
+      };
+      replicas = patched.spec?.replicas;
+    }
+    const res = this.writer.patch(kind, ns, r.name!, 'merge', replicasPatch(kind, replicas, rv), {
+      ...this.writeOptions(r, q),
+      subresource: undefined,
+    });
+    return { status: 200, body: scaleOf(kind, res.object) };
+  }
+
+  private serveVirtual(kind: ResolvedKind, r: ResourceRequest): ApiResponse {
+    const body = (r.body ?? {}) as KubeObject;
+    const result = kind.virtualCreate!(
+      { ...body, apiVersion: kind.apiVersion, kind: kind.kind, metadata: body.metadata ?? {} },
+      {
+        user: r.user,
+        cluster: r.cluster,
+        authorize: (a) => this.authorizer.authorize({ ...a, user: r.user, cluster: r.cluster }),
+      },
+    );
+    return { status: 201, body: result };
+  }
+
   private kindFor(r: ResourceRequest): ResolvedKind {
     const flavor = this.spaces.get(r.cluster);
     if (flavor === undefined) throw pathNotFound();
@@ -366,11 +422,12 @@ export class ApiServer {
     if (!kind.namespaced && r.namespace) throw pathNotFound();
     if (kind.namespaced && r.name && !r.namespace) throw pathNotFound();
     if (r.subresource !== undefined) {
+      const rw = ['get', 'update', 'patch'].includes(r.verb);
       const ok =
-        r.subresource === 'status' &&
-        kind.statusSubresource &&
         r.name &&
-        ['get', 'update', 'patch'].includes(r.verb);
+        ((r.subresource === 'status' && kind.statusSubresource && rw) ||
+          (r.subresource === 'scale' && kind.scale && rw) ||
+          (r.subresource === 'log' && kind.group === '' && kind.kind === 'Pod' && r.verb === 'get'));
       if (!ok) throw pathNotFound();
     }
     if (['get', 'update', 'patch', 'delete'].includes(r.verb) && !r.name)

@@ -145,6 +145,15 @@ export class Writer {
   ): WriteResult {
     return this.objects.store.transaction(() => {
       const old = this.objects.get(kind, o.cluster, namespace, name);
+      if (!old && type === 'apply') {
+        const body = (patch ?? {}) as KubeObject;
+        if (body.metadata?.name && body.metadata.name !== name) {
+          throw badRequest(
+            `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
+          );
+        }
+        return this.create(kind, namespace, { ...body, metadata: { ...(body.metadata ?? {}), name } }, o);
+      }
       if (!old) throw notFound(ref(kind, name));
       const result = applyPatch(type, old, patch, kind.fullSchema);
       if (!result || typeof result !== 'object' || Array.isArray(result))

@@ -170,6 +170,44 @@ describe.skipIf(!haveKubectl)('the real kubectl against the lab endpoint', () =>
     expect(r).toMatchObject({ code: 0, stdout: 'pod/web condition met\n' });
   });
 
+  it('scales through the scale subresource, edits with $EDITOR, and applies server-side', async () => {
+    const deploy =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx}]\n';
+    expect((await s.kubectl(['apply', '-f', '-'], { stdin: deploy })).stdout).toBe(
+      'deployment.apps/web created\n',
+    );
+    expect((await s.kubectl(['scale', 'deployment', 'web', '--replicas=4'])).stdout).toBe(
+      'deployment.apps/web scaled\n',
+    );
+    expect((await s.kubectl(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).stdout).toBe('4');
+    const editor = join(s.dir, 'editor.sh');
+    writeFileSync(editor, '#!/bin/sh\nsed -i "s/replicas: 4/replicas: 2/" "$1"\n', { mode: 0o755 });
+    expect((await s.kubectl(['edit', 'deployment', 'web'], { env: { EDITOR: editor } })).stdout).toBe(
+      'deployment.apps/web edited\n',
+    );
+    expect((await s.kubectl(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).stdout).toBe('2');
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: "1"\n';
+    expect((await s.kubectl(['apply', '--server-side', '-f', '-'], { stdin: cm })).stdout).toBe(
+      'configmap/ssa serverside-applied\n',
+    );
+    expect(
+      (await s.kubectl(['apply', '--server-side', '-f', '-'], { stdin: cm.replace('"1"', '"2"') })).stdout,
+    ).toBe('configmap/ssa serverside-applied\n');
+    expect((await s.kubectl(['get', 'cm', 'ssa', '-o', 'jsonpath={.data.a}'])).stdout).toBe('2');
+  });
+
+  it('answers logs of a container that has not started as the API server does, and refuses exec', async () => {
+    const logs = await s.kubectl(['logs', 'web']);
+    expect(logs).toMatchObject({
+      code: 1,
+      stderr:
+        'Error from server (BadRequest): container "web" in pod "web" is waiting to start: ContainerCreating\n',
+    });
+    const exec = await s.kubectl(['exec', 'web', '--', 'ls']);
+    expect(exec.code).toBe(1);
+    expect(exec.stderr).toContain('not supported in this lab');
+  });
+
   it('answers a missing or wrong token with 401, as kubectl reports it', async () => {
     const r = await s.kubectl(['get', 'pods', '--token=not-a-valid-token-at-all']);
     expect(r.code).toBe(1);

@@ -108,6 +108,7 @@ export const replicaSetKind: KindDefinition = {
   categories: ['all'],
   namespaced: true,
   statusSubresource: true,
+  scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
   description: 'ReplicaSet ensures that a specified number of pod replicas are running at any given time.',
   schema: obj({
     spec: obj(
@@ -169,6 +170,7 @@ export const deploymentKind: KindDefinition = {
   categories: ['all'],
   namespaced: true,
   statusSubresource: true,
+  scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
   description: 'Deployment enables declarative updates for Pods and ReplicaSets.',
   schema: obj({
     spec: obj(

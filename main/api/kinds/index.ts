@@ -3,6 +3,7 @@
 import type { Registry } from '../registry';
 import { deploymentKind, replicaSetKind } from './apps';
 import { configMapKind, eventKind, namespaceKind, secretKind, serviceAccountKind } from './core';
+import { selfSubjectAccessReviewKind } from './authorization';
 import { nodeKind } from './node';
 import { podKind } from './pod';
 
@@ -17,6 +18,7 @@ export function registerCoreKinds(registry: Registry): void {
     eventKind,
     deploymentKind,
     replicaSetKind,
+    selfSubjectAccessReviewKind,
   ]) {
     registry.register(k);
   }

@@ -42,6 +42,7 @@ export function drsController(w: World): Controller {
       const index = new Map(models.map((m) => [m.name, m]));
       const now = w.now();
 
+      abortMigrationsToLostHosts(w, vms, index);
       placePending(w, vms, models, mhzPerCore);
       evacuate(w, vms, models, index, mhzPerCore);
 
@@ -51,10 +52,16 @@ export function drsController(w: World): Controller {
       const connected = models.filter((m) => m.state === 'connected').map((m) => m.name);
       const last = st.lastBalanceAt ? Date.parse(st.lastBalanceAt) : Number.NEGATIVE_INFINITY;
       const changed = JSON.stringify(connected) !== JSON.stringify(st.connectedHosts ?? []);
-      const settling = vms.some(
-        (vm) =>
-          ['Pending', 'Deploying', 'PoweringOn'].includes(vmStatus(vm).phase ?? '') || vmStatus(vm).migration,
-      );
+      // Balancing waits while VMs are on their way (deploying, powering on, migrating) — not for VMs that
+      // cannot be placed at all, which would otherwise switch balancing off for good.
+      const settling = vms.some((vm) => {
+        const st = vmStatus(vm);
+        return (
+          ['Deploying', 'PoweringOn'].includes(st.phase ?? '') ||
+          Boolean(st.migration) ||
+          ((st.phase ?? 'Pending') === 'Pending' && !st.placement)
+        );
+      });
       let recommendation = st.lastRecommendation;
       let balanced = false;
       if (
@@ -85,9 +92,11 @@ export function drsController(w: World): Controller {
           recommendation = `${move.vm}: ${move.from} → ${move.to} (${move.reason})`;
         }
       }
-      if (balanced || changed) {
+      // The connected hosts are recorded only once a pass has looked at them, so a change seen while VMs
+      // were settling still triggers a pass when they are done.
+      if (balanced) {
         const drs: DrsStatus = {
-          lastBalanceAt: balanced ? rfc3339(new Date(now)) : st.lastBalanceAt,
+          lastBalanceAt: rfc3339(new Date(now)),
           connectedHosts: connected,
           lastRecommendation: recommendation,
         };
@@ -98,8 +107,10 @@ export function drsController(w: World): Controller {
           ) as object,
         });
       }
-      const nextPass = (balanced ? now : last) + lifecycle.drsInterval;
-      return { requeueAfterMs: Math.max(1, Math.min(lifecycle.drsInterval, nextPass - now)) };
+      // The periodic pass; changes to VMs and hosts wake DRS anyway.
+      const nextPass =
+        balanced || !Number.isFinite(last) ? now + lifecycle.drsInterval : last + lifecycle.drsInterval;
+      return { requeueAfterMs: Math.max(1000, nextPass - now) };
     },
   };
 }
@@ -137,8 +148,8 @@ function placePending(w: World, vms: KubeObject[], models: HostModel[], mhzPerCo
       continue;
     }
     book(index.get(p.host)!, d, 1);
-    // A VM that ran before (an HA restart) only powers on; a new one is deployed first.
-    const restart = (st.restarts ?? 0) > 0;
+    // A VM that ran before (an HA restart) only powers on; one that never ran is deployed (again).
+    const restart = Boolean(st.poweredOnAt);
     const until = w.now() + (restart ? lifecycle.vmPowerOn : deployTime(vm));
     w.vc.updateStatus({
       ...vm,
@@ -182,19 +193,51 @@ function evacuate(
     const d = demand(vm, mhzPerCore);
     const p = placeVm(d, models, st.host);
     if (!p.host) {
-      w.recorder.event(
-        w.vc,
-        vm,
-        'Warning',
-        'EvacuationBlocked',
-        `Cannot evacuate ${vm.metadata.name} from ${st.host}: ${p.reason}`,
-        'drs',
-      );
+      const blocked = `cannot evacuate ${st.host}: ${p.reason}`;
+      if ((st.placement as { reason?: string } | undefined)?.reason !== blocked) {
+        w.vc.updateStatus({
+          ...vm,
+          status: {
+            ...st,
+            placement: {
+              decidedAt: rfc3339(new Date(w.now())),
+              host: null,
+              reason: blocked,
+              scores: p.scores,
+            },
+          },
+        });
+        w.recorder.event(
+          w.vc,
+          vm,
+          'Warning',
+          'EvacuationBlocked',
+          `Cannot evacuate ${vm.metadata.name} from ${st.host}: ${p.reason}`,
+          'drs',
+        );
+      }
       continue;
     }
     book(index.get(st.host)!, d, -1);
     book(index.get(p.host)!, d, 1);
     startMigration(w, vm, p.host, `evacuating ${st.host} for maintenance mode`);
+  }
+}
+
+/** A vMotion whose destination failed or left service is abandoned; the VM stays where it runs. */
+function abortMigrationsToLostHosts(w: World, vms: KubeObject[], index: Map<string, HostModel>): void {
+  for (const vm of vms) {
+    const st = vmStatus(vm);
+    const to = st.migration?.to;
+    if (!to || index.get(to)?.state === 'connected') continue;
+    if (st.migration?.task)
+      w.recorder.finishTask(
+        w.vc,
+        st.migration.task,
+        `Host ${to} is no longer available as a vMotion destination`,
+      );
+    const { migration: _m, ...rest } = st;
+    w.vc.updateStatus({ ...vm, status: JSON.parse(JSON.stringify(rest)) as object });
   }
 }
 

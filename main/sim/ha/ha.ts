@@ -1,55 +1,87 @@
 // vSphere HA: when a host fails, the VMs it ran go down with it and, on a cluster with HA on, are
-// restarted on surviving hosts after the restart delay (DRS picks the hosts).
+// restarted on surviving hosts after the restart delay (DRS picks the hosts). Powered-off VMs are not
+// HA's business. With HA off, crashed VMs wait for their host, which brings them back powered off;
+// turning HA on later schedules the restarts it would have made.
 import { rfc3339 } from '../../api/environment';
-import { splitKey, type Controller } from '../runtime/controllers';
+import type { KubeObject } from '../../api/types';
+import { keyFor, splitKey, type Controller } from '../runtime/controllers';
 import { lifecycle } from '../lifecycle';
 import type { World } from '../world';
 import { GROUP, VCENTER } from '../vcenter/kinds';
 import { hostSpec, hostStatus, vmStatus } from '../vcenter/model';
 
+const clean = (o: object): object => JSON.parse(JSON.stringify(o)) as object;
+
 export function haController(w: World): Controller {
+  const hostsOfCluster = (cl: KubeObject) =>
+    w.vc
+      .list('hostsystems')
+      .items.filter((h) => hostSpec(h).cluster === cl.metadata.name)
+      .map((h) => keyFor(VCENTER, '', h.metadata.name!));
   return {
     name: 'ha',
-    watches: [{ group: GROUP, kind: 'HostSystem' }],
+    watches: [
+      { group: GROUP, kind: 'HostSystem' },
+      { group: GROUP, kind: 'ComputeCluster', map: hostsOfCluster },
+    ],
     reconcile(key) {
       const { cluster, name } = splitKey(key);
       if (cluster !== VCENTER) return;
       const host = w.vc.tryGet('hostsystems', '', name);
-      if (!host || hostStatus(host).state !== 'failed') return;
+      if (!host) return;
+      const state = hostStatus(host).state;
+      const vms = w.vc.list('virtualmachines').items;
+      if (state === 'connected') {
+        // back from a failure with HA off: its crashed VMs are registered here again, powered off
+        for (const vm of vms) {
+          const st = vmStatus(vm);
+          if (st.host === name && st.phase === 'Crashed' && !st.restartAt) {
+            // as in vSphere, the VM stays off until someone powers it on
+            const off = w.vc.patch('virtualmachines', '', vm.metadata.name!, 'merge', {
+              spec: { powerState: 'poweredOff' },
+            });
+            w.vc.updateStatus({
+              ...off,
+              status: clean({ ...st, phase: 'PoweredOff', powerState: 'poweredOff' }),
+            });
+          }
+        }
+        return;
+      }
+      if (state !== 'failed') return;
       const cl = w.vc.tryGet('computeclusters', '', hostSpec(host).cluster ?? '');
-      const haOn = Boolean((cl?.spec as { ha?: { enabled?: boolean } } | undefined)?.ha?.enabled);
-      const restartAt = rfc3339(new Date(w.now() + lifecycle.haRestartDelay));
-      for (const vm of w.vc.list('virtualmachines').items) {
+      const ha = (cl?.spec as { ha?: { enabled?: boolean; restartDelaySeconds?: number } } | undefined)?.ha;
+      const delay =
+        ha?.restartDelaySeconds !== undefined ? ha.restartDelaySeconds * 1000 : lifecycle.haRestartDelay;
+      const restartAt = ha?.enabled ? rfc3339(new Date(w.now() + delay)) : undefined;
+      for (const vm of vms) {
         const st = vmStatus(vm);
         const { migration, ...rest } = st;
         if (migration?.to === name && st.host !== name) {
           // a vMotion towards the failed host fails; the VM keeps running where it was
           if (migration.task)
             w.recorder.finishTask(w.vc, migration.task, `Host ${name} failed during the migration`);
-          w.vc.updateStatus({ ...vm, status: JSON.parse(JSON.stringify(rest)) as object });
+          w.vc.updateStatus({ ...vm, status: clean(rest) });
           continue;
         }
-        if (st.host !== name || st.phase === 'Crashed' || st.phase === 'Pending') continue;
+        if (st.host !== name || st.phase === 'PoweredOff' || st.phase === 'Pending') continue;
+        if (st.phase === 'Crashed') {
+          // HA turned on after the failure: schedule the restart it would have made
+          if (!st.restartAt && restartAt) w.vc.updateStatus({ ...vm, status: clean({ ...st, restartAt }) });
+          continue;
+        }
         if (migration?.task)
           w.recorder.finishTask(w.vc, migration.task, `Host ${name} failed during the migration`);
         w.vc.updateStatus({
           ...vm,
-          status: JSON.parse(
-            JSON.stringify({
-              ...rest,
-              phase: 'Crashed',
-              powerState: 'poweredOff',
-              ips: [],
-              restartAt: haOn ? restartAt : undefined,
-            }),
-          ) as object,
+          status: clean({ ...rest, phase: 'Crashed', powerState: 'poweredOff', ips: [], restartAt }),
         });
         w.recorder.event(
           w.vc,
           vm,
           'Warning',
-          haOn ? 'VmRestartScheduled' : 'VmDown',
-          haOn
+          restartAt ? 'VmRestartScheduled' : 'VmDown',
+          restartAt
             ? `vSphere HA will restart ${vm.metadata.name} on a surviving host (its host ${name} failed)`
             : `${vm.metadata.name} is down: its host ${name} failed and vSphere HA is off`,
           'fdm',

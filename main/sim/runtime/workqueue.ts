@@ -11,7 +11,7 @@ export class WorkQueue {
   private readonly processing = new Set<string>();
   private readonly dirtyWhileProcessing = new Set<string>();
   private readonly failures = new Map<string, number>();
-  private readonly delayed = new Map<string, Disposable>();
+  private readonly delayed = new Map<string, { at: number; timer: Disposable }>();
 
   constructor(
     private readonly clock: LabClock,
@@ -36,15 +36,15 @@ export class WorkQueue {
   /** Adds key once `delayMs` of lab time has passed (an earlier pending delay wins). */
   addAfter(key: string, delayMs: number): void {
     if (delayMs <= 0) return this.add(key);
+    const at = this.clock.nowMs() + delayMs;
     const existing = this.delayed.get(key);
-    if (existing) return;
-    this.delayed.set(
-      key,
-      this.clock.after(delayMs, () => {
-        this.delayed.delete(key);
-        this.add(key);
-      }),
-    );
+    if (existing && existing.at <= at) return;
+    existing?.timer.dispose();
+    const timer = this.clock.at(at, () => {
+      this.delayed.delete(key);
+      this.add(key);
+    });
+    this.delayed.set(key, { at, timer });
   }
 
   /** Adds key after its backoff, which doubles with each failure until forget(). */
@@ -81,7 +81,7 @@ export class WorkQueue {
   }
 
   dispose(): void {
-    for (const d of this.delayed.values()) d.dispose();
+    for (const d of this.delayed.values()) d.timer.dispose();
     this.delayed.clear();
   }
 }

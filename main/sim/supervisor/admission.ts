@@ -83,6 +83,16 @@ export function validateSupervisorSpec(s: SupervisorSpec, c: ApiClient): StatusC
   const exists = (resource: string, name: string | undefined) =>
     Boolean(name && c.tryGet(resource, '', name));
 
+  const other = c.list('supervisors').items.find((x) => x.metadata.name !== s.cluster);
+  if (other) {
+    // Each Supervisor is its own Kubernetes API; this lab serves one Supervisor API space.
+    causes.push(
+      cause(
+        'spec.cluster',
+        `Invalid value: "${s.cluster}": Workload Management is already enabled on "${other.metadata.name}"; this lab runs one Supervisor at a time`,
+      ),
+    );
+  }
   const cluster = c.tryGet('computeclusters', '', s.cluster);
   if (!cluster) {
     causes.push(cause('spec.cluster', `Invalid value: "${s.cluster}": cluster not found`));

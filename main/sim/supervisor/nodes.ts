@@ -86,7 +86,8 @@ export function syncNodes(
 ): void {
   const c = w.k8s(SUPERVISOR_SPACE);
   const desired = [
-    ...controlPlaneVms.filter((vm) => vmStatus(vm).host).map(controlPlaneNode),
+    // a control-plane VM waiting for an HA restart keeps its node, NotReady, as Kubernetes would
+    ...controlPlaneVms.map(controlPlaneNode),
     ...sphereletHosts.filter((h) => hostStatus(h).spherelet?.installed).map(sphereletNode),
   ];
   const existing = new Map(c.list('nodes').items.map((n) => [n.metadata.name!, n]));

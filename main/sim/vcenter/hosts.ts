@@ -26,8 +26,10 @@ export function hostController(w: World): Controller {
       if (cluster !== VCENTER) return;
       const host = w.vc.tryGet('hostsystems', '', name);
       if (!host) return;
-      const vms = w.vc.list('virtualmachines').items.filter((vm) => vmStatus(vm).host === name);
-      const { models } = capacityModel([host], vms);
+      const all = w.vc.list('virtualmachines').items;
+      const vms = all.filter((vm) => vmStatus(vm).host === name);
+      const incoming = all.filter((vm) => vmStatus(vm).migration?.to === name);
+      const { models } = capacityModel([host], [...vms, ...incoming]);
       const m = models[0]!;
       const before = hostStatus(host);
       const state = hostState(

@@ -97,18 +97,23 @@ export function capacityModel(
   }));
   const index = new Map(models.map((m) => [m.name, m]));
   const byHost = new Map<string, VmDemand[]>();
+  const charge = (h: HostModel, d: VmDemand) => {
+    h.cpuUsedMHz += d.cpuMHz;
+    h.memUsedMB += d.memMB;
+    if (d.antiAffinityGroup) h.groups.set(d.antiAffinityGroup, (h.groups.get(d.antiAffinityGroup) ?? 0) + 1);
+  };
   for (const vm of vms) {
     if (!isBooked(vm)) continue;
-    const host = index.get(vmStatus(vm).host!);
-    if (!host) continue;
     const d = demand(vm, mhzPerCore);
-    host.cpuUsedMHz += d.cpuMHz;
-    host.memUsedMB += d.memMB;
-    if (d.antiAffinityGroup)
-      host.groups.set(d.antiAffinityGroup, (host.groups.get(d.antiAffinityGroup) ?? 0) + 1);
-    const list = byHost.get(host.name) ?? [];
-    list.push(d);
-    byHost.set(host.name, list);
+    const source = index.get(vmStatus(vm).host!);
+    if (source) {
+      charge(source, d);
+      byHost.set(source.name, [...(byHost.get(source.name) ?? []), d]);
+    }
+    // a vMotion in flight holds room on its destination too
+    const to = vmStatus(vm).migration?.to;
+    const target = to ? index.get(to) : undefined;
+    if (target) charge(target, d);
   }
   return { models, byHost, mhzPerCore };
 }

@@ -15,7 +15,16 @@ export function vmController(w: World): Controller {
       const { cluster, name } = splitKey(key);
       if (cluster !== VCENTER) return;
       const vm = w.vc.tryGet('virtualmachines', '', name);
-      if (!vm) return;
+      if (!vm) {
+        // deleted while migrating: its vMotion task ends with an error
+        for (const t of w.vc.list('tasks').items) {
+          const ts = t.spec as { entity?: string };
+          if (ts.entity === name && (t.status as { state?: string } | undefined)?.state === 'running') {
+            w.recorder.finishTask(w.vc, t.metadata.name!, 'The virtual machine was deleted');
+          }
+        }
+        return;
+      }
       const now = w.now();
       const st = vmStatus(vm);
       const spec = vmSpec(vm);
@@ -58,7 +67,13 @@ export function vmController(w: World): Controller {
       } else if (st.phase === 'Running' && spec.powerState === 'poweredOff') {
         next = { ...st, phase: 'PoweredOff', powerState: 'poweredOff', ips: [] };
       } else if (st.phase === 'PoweredOff' && spec.powerState !== 'poweredOff' && st.host) {
-        next = { ...st, phase: 'PoweringOn', phaseUntil: stamp(now + lifecycle.vmPowerOn) };
+        // powering on where it is registered, if that host can run it; otherwise DRS picks a host
+        const state = (w.vc.tryGet('hostsystems', '', st.host)?.status as { state?: string } | undefined)
+          ?.state;
+        next =
+          state === 'connected'
+            ? { ...st, phase: 'PoweringOn', phaseUntil: stamp(now + lifecycle.vmPowerOn) }
+            : { ...st, phase: 'Pending', host: undefined, previousHost: st.host };
       } else if (st.phase === 'Crashed' && st.restartAt) {
         if (due(st.restartAt) <= now) {
           // HA: back to DRS for a new host; the VM keeps its disks, so it only powers on there.

@@ -93,3 +93,15 @@ describe('WorkQueue', () => {
     expect(q.numRequeues('a')).toBe(0);
   });
 });
+
+describe('WorkQueue delays', () => {
+  it('keep the earlier wake-up when a key is delayed twice', () => {
+    const clock = new LabClock(0);
+    const q = new WorkQueue(clock);
+    q.addAfter('a', 180_000);
+    q.addAfter('a', 30_000);
+    clock.moveTo(30_000);
+    clock.runDue();
+    expect(q.get()).toBe('a');
+  });
+});
