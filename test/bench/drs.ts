@@ -83,7 +83,12 @@ function failover(): void {
       const created = c.create(vm(`ha-${String(i).padStart(3, '0')}`));
       c.updateStatus({
         ...created,
-        status: { phase: 'Running', host: 'esxi-01.lab.local', powerState: 'poweredOn' },
+        status: {
+          phase: 'Running',
+          host: 'esxi-01.lab.local',
+          powerState: 'poweredOn',
+          poweredOnAt: '2026-01-05T08:00:00Z',
+        },
       });
     }
     lab.settle();
