@@ -7,6 +7,7 @@ type Suite = () => Promise<void>;
 const suites: Record<string, Suite> = {
   store: () => import('./store').then((m) => m.default()),
   drs: () => import('./drs').then((m) => m.default()),
+  endpoint: () => import('./endpoint').then((m) => m.default()),
 };
 
 async function main(args: readonly string[]): Promise<number> {

@@ -16,6 +16,8 @@ import { openapiV3, openapiV3Index } from './openapi';
 import type { LabTls } from './tls';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+const FLOW_SCHEMA_UID = '7f3e4b8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+const PRIORITY_LEVEL_UID = '2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d';
 const KUBERNETES_VERSION = {
   major: '1',
   minor: '21',
@@ -46,6 +48,9 @@ const status = (code: number, reason: string, message: string): Reply => ({
 export async function startEndpoint(lab: Lab, tls: LabTls, port = 6443): Promise<Endpoint> {
   const watches = new Set<() => void>();
   const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    // API Priority and Fairness headers, as a real API server with APF sends them.
+    res.setHeader('X-Kubernetes-PF-FlowSchema-UID', FLOW_SCHEMA_UID);
+    res.setHeader('X-Kubernetes-PF-PriorityLevel-UID', PRIORITY_LEVEL_UID);
     serve(lab, req, res, watches).catch((err: unknown) => {
       // never a crash: whatever went wrong becomes a 500 Status
       if (!res.headersSent)
@@ -241,6 +246,9 @@ function sendOr404(res: ServerResponse, body: unknown): void {
   else send(res, { status: 200, body });
 }
 
+// Watch events share one frozen object across watchers: serialise each once per shape.
+const eventLines = new WeakMap<object, string>();
+
 function streamWatch(
   lab: Lab,
   rr: ResourceRequest,
@@ -250,11 +258,18 @@ function streamWatch(
 ): void {
   const asTable = rr.table === true;
   const write = (e: WatchEvent) => {
-    const object =
-      asTable && e.type !== 'ERROR' && e.type !== 'BOOKMARK'
-        ? lab.api.watchEventTable(rr, e.object as never)
-        : e.object;
-    res.write(`${JSON.stringify({ type: e.type, object })}\n`);
+    if (asTable && e.type !== 'ERROR' && e.type !== 'BOOKMARK') {
+      res.write(
+        `${JSON.stringify({ type: e.type, object: lab.api.watchEventTable(rr, e.object as never) })}\n`,
+      );
+      return;
+    }
+    let line = eventLines.get(e.object);
+    if (line === undefined || !line.startsWith(`{"type":"${e.type}"`)) {
+      line = `${JSON.stringify({ type: e.type, object: e.object })}\n`;
+      if (Object.isFrozen(e.object)) eventLines.set(e.object, line);
+    }
+    res.write(line);
   };
   const result = lab.api.watch(rr, write);
   if ('error' in result) return send(res, { status: result.error.status, body: result.error.body });
