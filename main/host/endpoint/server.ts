@@ -10,7 +10,8 @@ import type { ResourceRequest } from '../../api/server';
 import { statusFailure } from '../../api/errors';
 import type { Status, UserInfo, WatchEvent } from '../../api/types';
 import type { Lab } from '../../sim/lab';
-import { sessionUser } from '../../sim/vcenter/sso';
+import { authenticate as authenticateSso, sessionUser } from '../../sim/vcenter/sso';
+import { mintToken } from './kubeconfig';
 import { apiGroup, coreVersions, groupList, resourceList } from './discovery';
 import { openapiV3, openapiV3Index } from './openapi';
 import type { LabTls } from './tls';
@@ -136,8 +137,11 @@ async function serve(
     return;
   }
   if (path === '/version') return send(res, { status: 200, body: KUBERNETES_VERSION });
+  if (path === '/wcp/login' && req.method === 'POST') return wcpLogin(lab, req, res);
   const user = authenticate(lab, req);
   if (!user) return send(res, status(401, 'Unauthorized', 'Unauthorized'));
+  if (path === '/wcp/workloads' && req.method === 'GET')
+    return send(res, { status: 200, body: workloadsOf(lab, user) });
   if (!flavor || flavor === 'vcenter')
     return send(res, status(404, 'NotFound', 'the server could not find the requested resource'));
 
@@ -238,6 +242,26 @@ async function serve(
     return;
   }
   send(res, { status: r.status, body: r.body }, r.warnings ?? []);
+}
+
+/**
+ * The Supervisor's login, as the kubectl vsphere plugin calls it: Basic credentials of an SSO user in,
+ * a session token out (valid 10 hours of lab time).
+ */
+function wcpLogin(lab: Lab, req: IncomingMessage, res: ServerResponse): void {
+  const m = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  const decoded = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
+  const colon = decoded.indexOf(':');
+  const user =
+    colon > 0 ? authenticateSso(lab.world, decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+  if (!user) return send(res, { status: 401, body: { error: 'the username or password is incorrect' } });
+  const { token } = mintToken(lab, user);
+  send(res, { status: 200, body: { session_id: token } });
+}
+
+/** What a user may log in to besides the Supervisor: vSphere Namespaces and TKCs (none until those exist). */
+function workloadsOf(_lab: Lab, _user: UserInfo): { namespace: string; cluster?: string }[] {
+  return [];
 }
 
 function sendOr404(res: ServerResponse, body: unknown): void {

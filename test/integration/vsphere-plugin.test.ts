@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Lab } from '../../main/sim/lab';
+import { newLab } from '../helpers/lab';
+import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
+import { defaultScenario } from '../helpers/scenario';
+
+if (!haveKubectl)
+  console.warn(
+    `SKIPPED: the kubectl vsphere plugin suite needs kubectl at ${KUBECTL}; none is installed here.`,
+  );
+
+describe.skipIf(!haveKubectl)('kubectl vsphere login from a real terminal', () => {
+  let lab: Lab;
+  let s: Served;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    lab = newLab({ scenario: defaultScenario() });
+    s = await serveLab(lab);
+    const fresh = join(s.dir, 'user-kubeconfig');
+    writeFileSync(fresh, '');
+    env = {
+      KUBECONFIG: fresh,
+      PATH: `${resolve('resources')}:${process.env.PATH ?? ''}`,
+      KUBECTL_VSPHERE_PASSWORD: 'VMware1!',
+    };
+  });
+  afterAll(async () => {
+    await s?.endpoint.close();
+    lab?.close();
+    if (s) rmSync(s.dir, { recursive: true, force: true });
+  });
+
+  const server = () => `--server=127.0.0.1:${s.endpoint.port}`;
+
+  it('logs in with an SSO user and writes a working context named by the server address', async () => {
+    const r = await s.kubectl(
+      [
+        'vsphere',
+        'login',
+        server(),
+        '--vsphere-username',
+        'devops@vsphere.local',
+        '--insecure-skip-tls-verify',
+      ],
+      { env },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'Logged in successfully.\n\nYou have access to the following contexts:\n   127.0.0.1\n',
+    );
+    const ctx = await s.kubectl(['config', 'current-context'], { env });
+    expect(ctx.stdout).toBe('127.0.0.1\n');
+    const ns = await s.kubectl(['get', 'ns', '-o', 'name'], { env });
+    expect(ns.stdout).toContain('namespace/default');
+    const users = await s.kubectl(['config', 'view', '-o', 'jsonpath={.users[*].name}'], { env });
+    expect(users.stdout).toBe('wcp:127.0.0.1:devops@vsphere.local');
+  });
+
+  it('refuses a wrong password with a non-zero exit', async () => {
+    const r = await s.kubectl(
+      [
+        'vsphere',
+        'login',
+        server(),
+        '--vsphere-username',
+        'devops@vsphere.local',
+        '--insecure-skip-tls-verify',
+      ],
+      {
+        env: { ...env, KUBECTL_VSPHERE_PASSWORD: 'wrong' },
+      },
+    );
+    expect(r).toMatchObject({
+      code: 1,
+      stderr: 'Error: Login failed: the username or password is incorrect.\n',
+    });
+  });
+
+  it('refuses an unverified certificate unless told to skip the check', async () => {
+    const r = await s.kubectl(['vsphere', 'login', server(), '--vsphere-username', 'devops@vsphere.local'], {
+      env,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('x509: certificate signed by unknown authority');
+  });
+
+  it('logs out, removing the vSphere credentials', async () => {
+    const r = await s.kubectl(['vsphere', 'logout'], { env });
+    expect(r.stdout).toBe('Your KUBECONFIG context has been cleared of vSphere credentials.\n');
+    const users = await s.kubectl(['config', 'view', '-o', 'jsonpath={.users[*].name}'], { env });
+    expect(users.stdout).toBe('');
+  });
+});
