@@ -208,6 +208,54 @@ describe.skipIf(!haveKubectl)('the real kubectl against the lab endpoint', () =>
     expect(exec.stderr).toContain('not supported in this lab');
   });
 
+  it('takes the protobuf bodies of kubectl’s typed commands (create deployment, namespace, configmap, secret)', async () => {
+    expect(
+      (await s.kubectl(['create', 'deployment', 'api', '--image=nginx:1.25', '--replicas=3', '--port=80']))
+        .stdout,
+    ).toBe('deployment.apps/api created\n');
+    const d = JSON.parse((await s.kubectl(['get', 'deploy', 'api', '-o', 'json'])).stdout);
+    expect(d.spec).toMatchObject({
+      replicas: 3,
+      selector: { matchLabels: { app: 'api' } },
+      strategy: { type: 'RollingUpdate' },
+    });
+    expect(d.spec.template.spec).toMatchObject({
+      restartPolicy: 'Always',
+      containers: [
+        {
+          name: 'nginx',
+          image: 'nginx:1.25',
+          ports: [{ containerPort: 80, protocol: 'TCP' }],
+          imagePullPolicy: 'IfNotPresent',
+        },
+      ],
+    });
+    expect(d.spec.template.metadata.creationTimestamp).toBeUndefined();
+    expect((await s.kubectl(['create', 'deployment', 'idle', '--image=nginx', '--replicas=0'])).code).toBe(0);
+    expect((await s.kubectl(['get', 'deploy', 'idle', '-o', 'jsonpath={.spec.replicas}'])).stdout).toBe('0');
+    expect((await s.kubectl(['create', 'namespace', 'team-a'])).stdout).toBe('namespace/team-a created\n');
+    expect(
+      (await s.kubectl(['create', 'configmap', 'cfg', '--from-literal=a=1', '--from-literal=b=two'])).stdout,
+    ).toBe('configmap/cfg created\n');
+    expect((await s.kubectl(['get', 'cm', 'cfg', '-o', 'jsonpath={.data}'])).stdout).toBe(
+      '{"a":"1","b":"two"}',
+    );
+    expect(
+      (await s.kubectl(['create', 'secret', 'generic', 's1', '--from-literal=password=VMware1!'])).stdout,
+    ).toBe('secret/s1 created\n');
+    const secret = (await s.kubectl(['get', 'secret', 's1', '-o', 'jsonpath={.data.password}'])).stdout;
+    expect(Buffer.from(secret, 'base64').toString()).toBe('VMware1!');
+    const dup = await s.kubectl(['create', 'namespace', 'team-a']);
+    expect(dup).toMatchObject({
+      code: 1,
+      stderr: 'Error from server (AlreadyExists): namespaces "team-a" already exists\n',
+    });
+  });
+
+  it('answers kubectl auth can-i from the authorizer', async () => {
+    expect(await s.kubectl(['auth', 'can-i', 'create', 'pods'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+  });
+
   it('answers a missing or wrong token with 401, as kubectl reports it', async () => {
     const r = await s.kubectl(['get', 'pods', '--token=not-a-valid-token-at-all']);
     expect(r.code).toBe(1);

@@ -5,9 +5,15 @@ import type { KindDefinition, PrinterColumn } from '../registry';
 import { age } from '../printers/duration';
 import { arr, int, intOrString, listMap, obj, enumOf } from '../schema';
 import { condition, labelSelector, objectMeta } from './meta';
-import { podSpec } from './pod';
+import { defaultPodSpec, podSpec } from './pod';
 import type { KubeObject, StatusCause } from '../types';
 import { formatLabelSelector } from '../selectors';
+
+/** Workload templates are defaulted like pods' specs. */
+function defaultTemplate(o: KubeObject): void {
+  const t = (o.spec as { template?: { spec?: Record<string, unknown> } } | undefined)?.template;
+  if (t?.spec) defaultPodSpec(t.spec);
+}
 
 const podTemplate = obj(
   { metadata: objectMeta, spec: podSpec },
@@ -154,6 +160,7 @@ export const replicaSetKind: KindDefinition = {
   ],
   defaults(rs) {
     (rs.spec as { replicas?: number }).replicas ??= 1;
+    defaultTemplate(rs);
   },
   initialStatus: () => ({ replicas: 0 }),
   validate: (o, { old }) => [...selectorMatchesTemplate(o), ...selectorImmutable(o, old)],
@@ -234,6 +241,7 @@ export const deploymentKind: KindDefinition = {
       strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...strategy.rollingUpdate };
     spec.revisionHistoryLimit ??= 10;
     spec.progressDeadlineSeconds ??= 600;
+    defaultTemplate(d);
   },
   validate: (o, { old }) => [...selectorMatchesTemplate(o), ...selectorImmutable(o, old)],
 };

@@ -311,6 +311,17 @@ function specWithoutImages(s: Record<string, unknown>): string {
   return JSON.stringify([rest, strip(s.containers), strip(s.initContainers)]);
 }
 
+/** Defaults of a pod spec, for pods and for the pod templates of workloads alike. */
+export function defaultPodSpec(s: Record<string, unknown>): void {
+  s.restartPolicy ??= 'Always';
+  s.terminationGracePeriodSeconds ??= 30;
+  s.dnsPolicy ??= 'ClusterFirst';
+  s.securityContext ??= {};
+  s.schedulerName ??= 'default-scheduler';
+  for (const c of [...((s.containers ?? []) as Container[]), ...((s.initContainers ?? []) as Container[])])
+    defaultContainer(c);
+}
+
 export const podKind: KindDefinition = {
   flavors: KUBERNETES,
   group: '',
@@ -391,18 +402,13 @@ export const podKind: KindDefinition = {
   },
   defaults(pod) {
     const s = (pod.spec ??= {}) as Record<string, unknown>;
-    s.restartPolicy ??= 'Always';
-    s.terminationGracePeriodSeconds ??= 30;
-    s.dnsPolicy ??= 'ClusterFirst';
-    s.securityContext ??= {};
-    s.schedulerName ??= 'default-scheduler';
+    defaultPodSpec(s);
+    // set on pods only (pod defaulting and the ServiceAccount and Priority admission plugins), not templates
     s.enableServiceLinks ??= true;
     s.priority ??= 0;
     s.preemptionPolicy ??= 'PreemptLowerPriority';
     s.serviceAccountName ??= (s.serviceAccount as string | undefined) ?? 'default';
     s.serviceAccount ??= s.serviceAccountName;
-    for (const c of [...((s.containers ?? []) as Container[]), ...((s.initContainers ?? []) as Container[])])
-      defaultContainer(c);
   },
   initialStatus(pod) {
     return {

@@ -14,6 +14,7 @@ import { authenticate as authenticateSso, sessionUser } from '../../sim/vcenter/
 import { mintToken } from './kubeconfig';
 import { apiGroup, coreVersions, groupList, resourceList } from './discovery';
 import { openapiV3, openapiV3Index } from './openapi';
+import { decodeKubernetesProtobuf, ProtobufError } from './protobuf';
 import type { LabTls } from './tls';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -171,10 +172,10 @@ async function serve(
   let body: unknown;
   const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
   const yamlBody = contentType === 'application/apply-patch+yaml' || contentType === 'application/yaml';
+  const protobufBody = contentType === 'application/vnd.kubernetes.protobuf';
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  if (hasBody && req.method !== 'DELETE' && !contentType.endsWith('json') && !yamlBody) {
-    // Protobuf (and CBOR) bodies: not spoken here yet. kubectl 1.32's typed clients send protobuf and do
-    // not fall back, so `kubectl create deployment` and `kubectl auth can-i` need it (see the issue note).
+  if (hasBody && req.method !== 'DELETE' && !contentType.endsWith('json') && !yamlBody && !protobufBody) {
+    // CBOR and other encodings are refused as an API server that does not speak them would.
     return send(
       res,
       status(
@@ -189,8 +190,22 @@ async function serve(
     if (!Buffer.isBuffer(raw)) return send(res, raw);
     if (raw.length > 0) {
       try {
-        body = yamlBody ? parseYaml(raw.toString('utf8')) : JSON.parse(raw.toString('utf8'));
+        body = protobufBody
+          ? decodeKubernetesProtobuf(raw)
+          : yamlBody
+            ? parseYaml(raw.toString('utf8'))
+            : JSON.parse(raw.toString('utf8'));
       } catch (e) {
+        if (e instanceof ProtobufError) {
+          return send(
+            res,
+            status(
+              415,
+              'UnsupportedMediaType',
+              `the protobuf body could not be read here (${e.message}); send it as JSON`,
+            ),
+          );
+        }
         return send(
           res,
           status(
