@@ -8,14 +8,18 @@ import { Lab } from '../../sim/lab';
 import { appRoot, appVersion } from '../appInfo';
 import { labPath, resolveDataDir } from '../dataDir';
 import { defaultScenario } from '../scenarios';
+import { startEndpoint } from '../endpoint/server';
+import { labTls } from '../endpoint/tls';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-function dataDirArg(argv: string[]): string | undefined {
-  const i = argv.indexOf('--data-dir');
+function argValue(argv: string[], flag: string): string | undefined {
+  const i = argv.indexOf(flag);
   if (i >= 0) return argv[i + 1];
-  return argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
+  return argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
 }
+
+const dataDirArg = (argv: string[]) => argValue(argv, '--data-dir');
 
 export function createMainWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -43,7 +47,7 @@ export function createMainWindow(): BrowserWindow {
 export function start(): void {
   let lab: Lab | undefined;
   app.whenReady().then(
-    () => {
+    async () => {
       const dataDir = resolveDataDir({
         dataDir: dataDirArg(process.argv),
         electronUserData: app.getPath('userData'),
@@ -58,6 +62,22 @@ export function start(): void {
       });
       const current = lab;
       const ticker = setInterval(() => current.settle(), 250);
+      // The Kubernetes API for the learner's own kubectl, as `lab serve` offers it. Settings:
+      // --api-port N (default 6443) and --no-api-endpoint, or SUPERVISOR_LAB_API_ENDPOINT=off.
+      const apiOff =
+        process.argv.includes('--no-api-endpoint') || process.env.SUPERVISOR_LAB_API_ENDPOINT === 'off';
+      const endpoint = apiOff
+        ? undefined
+        : await labTls(current.store, 'default').then((tls) =>
+            startEndpoint(current, tls, Number(argValue(process.argv, '--api-port') ?? 6443)).catch(
+              (err: unknown) => {
+                console.error(
+                  `Kubernetes API endpoint not started: ${err instanceof Error ? err.message : String(err)}`,
+                );
+                return undefined;
+              },
+            ),
+          );
       ipcMain.handle('app:info', (event) => {
         if (event.senderFrame?.url && !/^(file:|http:\/\/localhost)/.test(event.senderFrame.url))
           throw new Error('unexpected sender');
@@ -69,6 +89,7 @@ export function start(): void {
         };
       });
       app.on('before-quit', () => {
+        void endpoint?.close();
         clearInterval(ticker);
         current.close();
       });

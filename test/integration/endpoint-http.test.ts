@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:https';
+import type { Lab } from '../../main/sim/lab';
+import { mintToken } from '../../main/host/endpoint/kubeconfig';
+import { startEndpoint, MAX_BODY_BYTES, type Endpoint } from '../../main/host/endpoint/server';
+import { labTls } from '../../main/host/endpoint/tls';
+import { newLab } from '../helpers/lab';
+
+describe('the endpoint at the HTTP level', () => {
+  let lab: Lab;
+  let ep: Endpoint;
+  let ca: string;
+  let token: string;
+  beforeAll(async () => {
+    lab = newLab();
+    const tls = await labTls(lab.store, 'test');
+    ca = tls.caCert;
+    ep = await startEndpoint(lab, tls, 0);
+    token = mintToken(lab, {
+      username: 'administrator@vsphere.local',
+      groups: ['system:authenticated'],
+    }).token;
+  });
+  afterAll(async () => {
+    await ep?.close();
+    lab?.close();
+  });
+
+  const call = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
+      const req = request(
+        `${ep.url}${path}`,
+        {
+          method,
+          ca,
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  it('serves /version without a token, everything else only with one', async () => {
+    expect((await call('GET', '/version', undefined, { Authorization: '' })).status).toBe(200);
+    expect(await call('GET', '/api/v1/namespaces', undefined, { Authorization: '' })).toMatchObject({
+      status: 401,
+      json: { kind: 'Status', reason: 'Unauthorized', code: 401 },
+    });
+  });
+
+  it('refuses a malformed body with 400 and an oversized one with 413, changing nothing', async () => {
+    expect(await call('POST', '/api/v1/namespaces/default/configmaps', '{"metadata": {')).toMatchObject({
+      status: 400,
+      json: { reason: 'BadRequest' },
+    });
+    const huge = JSON.stringify({ metadata: { name: 'big' }, data: { x: 'y'.repeat(MAX_BODY_BYTES) } });
+    expect(await call('POST', '/api/v1/namespaces/default/configmaps', huge)).toMatchObject({
+      status: 413,
+      json: { reason: 'RequestEntityTooLarge' },
+    });
+    expect((await call('GET', '/api/v1/namespaces/default/configmaps')).json.items).toEqual([]);
+  });
+
+  it('expires tokens after 10 hours of lab time', async () => {
+    const t = mintToken(lab, { username: 'devops@vsphere.local', groups: [] }).token;
+    const get = () => call('GET', '/api/v1/namespaces', undefined, { Authorization: `Bearer ${t}` });
+    expect((await get()).status).toBe(200);
+    lab.advance(10 * 3600_000 - 1000);
+    expect((await get()).status).toBe(200);
+    lab.advance(1000);
+    expect((await get()).status).toBe(401);
+  });
+
+  it('answers exec with a clear Status instead of a stream', async () => {
+    token = mintToken(lab, { username: 'administrator@vsphere.local', groups: [] }).token; // the earlier one has expired
+    await call(
+      'POST',
+      '/api/v1/namespaces/default/pods',
+      JSON.stringify({ metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } }),
+    );
+    const r = await call('POST', '/api/v1/namespaces/default/pods/p/exec?command=ls');
+    expect(r.status).toBe(400);
+    expect(String(r.json.message)).toContain('exec is not supported in this lab');
+  });
+});
