@@ -71,6 +71,28 @@ describe('the endpoint at the HTTP level', () => {
     expect((await call('GET', '/api/v1/namespaces/default/configmaps')).json.items).toEqual([]);
   });
 
+  it('publishes OpenAPI v2 and v3 generated from the registry', async () => {
+    const v2 = (await call('GET', '/openapi/v2')).json as {
+      swagger: string;
+      definitions: Record<string, { 'x-kubernetes-group-version-kind': unknown[] }>;
+    };
+    expect(v2.swagger).toBe('2.0');
+    expect(v2.definitions['io.k8s.api.core.v1.Pod']!['x-kubernetes-group-version-kind']).toEqual([
+      { group: '', version: 'v1', kind: 'Pod' },
+    ]);
+    expect(Object.keys(v2.definitions)).toContain('io.k8s.api.apps.v1.Deployment');
+    const index = (await call('GET', '/openapi/v3')).json as {
+      paths: Record<string, { serverRelativeURL: string }>;
+    };
+    expect(Object.keys(index.paths)).toEqual(
+      expect.arrayContaining(['api/v1', 'apis/apps/v1', 'apis/authorization.k8s.io/v1']),
+    );
+    const core = (await call('GET', index.paths['api/v1']!.serverRelativeURL)).json as {
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(Object.keys(core.components.schemas)).toContain('io.k8s.api.core.v1.Node');
+  });
+
   it('expires tokens after 10 hours of lab time', async () => {
     const t = mintToken(lab, { username: 'devops@vsphere.local', groups: [] }).token;
     const get = () => call('GET', '/api/v1/namespaces', undefined, { Authorization: `Bearer ${t}` });

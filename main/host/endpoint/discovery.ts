@@ -73,3 +73,74 @@ export function resourceList(registry: Registry, flavor: string, group: string, 
     resources,
   };
 }
+
+/** Does this Accept header ask for aggregated discovery (apidiscovery.k8s.io v2 or v2beta1)? */
+export function wantsAggregated(accept: string): 'v2' | 'v2beta1' | undefined {
+  for (const part of accept.split(',')) {
+    if (!part.includes('as=APIGroupDiscoveryList') || !part.includes('g=apidiscovery.k8s.io')) continue;
+    if (/v=v2(;|$)/.test(part)) return 'v2';
+    if (/v=v2beta1(;|$)/.test(part)) return 'v2beta1';
+  }
+  return undefined;
+}
+
+/** Aggregated discovery for /api (core) or /apis (every named group): one round trip instead of many. */
+export function aggregatedDiscovery(
+  registry: Registry,
+  flavor: string,
+  core: boolean,
+  version: 'v2' | 'v2beta1',
+) {
+  const kinds = served(registry, flavor).filter((k) => (k.group === '') === core);
+  const groups = [...new Set(kinds.map((k) => k.group))];
+  const items = groups.map((g) => ({
+    metadata: core ? {} : { name: g },
+    versions: [...new Set(kinds.filter((k) => k.group === g).map((k) => k.version))].map((v) => ({
+      version: v,
+      resources: kinds
+        .filter((k) => k.group === g && k.version === v)
+        .map((k) => {
+          const subresources = [
+            ...(k.statusSubresource
+              ? [
+                  {
+                    subresource: 'status',
+                    responseKind: { group: k.group, version: k.version, kind: k.kind },
+                    verbs: ['get', 'patch', 'update'],
+                  },
+                ]
+              : []),
+            ...(k.scale
+              ? [
+                  {
+                    subresource: 'scale',
+                    responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+                    verbs: ['get', 'patch', 'update'],
+                  },
+                ]
+              : []),
+          ];
+          return {
+            resource: k.plural,
+            responseKind: { group: k.group, version: k.version, kind: k.kind },
+            scope: k.namespaced ? 'Namespaced' : 'Cluster',
+            singularResource: k.singular,
+            verbs: [...(k.verbs ?? [])].sort(),
+            ...(k.shortNames?.length ? { shortNames: k.shortNames } : {}),
+            ...(k.categories?.length ? { categories: k.categories } : {}),
+            ...(subresources.length ? { subresources } : {}),
+          };
+        }),
+      freshness: 'Current',
+    })),
+  }));
+  return {
+    contentType: `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`,
+    body: {
+      kind: 'APIGroupDiscoveryList',
+      apiVersion: `apidiscovery.k8s.io/${version}`,
+      metadata: {},
+      items,
+    },
+  };
+}

@@ -113,3 +113,59 @@ export function openapiV3Index(registry: Registry, flavor: string): object {
   }
   return { paths };
 }
+
+/** The whole API as one Swagger 2.0 document (/openapi/v2), for clients older than OpenAPI v3. */
+export function openapiV2(registry: Registry, flavor: string): object {
+  const definitions: Record<string, unknown> = {};
+  const paths: Record<string, unknown> = {};
+  const param = (name: string, description: string) => ({
+    name,
+    in: 'query',
+    description,
+    type: 'string',
+    uniqueItems: true,
+  });
+  const write = [
+    param('dryRun', 'When present, indicates that modifications should not be persisted.'),
+    param(
+      'fieldManager',
+      'fieldManager is a name associated with the actor or entity that is making these changes.',
+    ),
+    param(
+      'fieldValidation',
+      'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields.',
+    ),
+  ];
+  for (const k of kindsOf(registry, flavor)) {
+    const name = definitionName(k);
+    const gvk = { group: k.group, version: k.version, kind: k.kind };
+    definitions[name] = { ...(convert(k.fullSchema) as object), 'x-kubernetes-group-version-kind': [gvk] };
+    const ok = { responses: { '200': { description: 'OK', schema: { $ref: `#/definitions/${name}` } } } };
+    const op = (action: string, params: object[] = []) => ({
+      operationId: `${action}${k.kind}`,
+      'x-kubernetes-action': action,
+      'x-kubernetes-group-version-kind': gvk,
+      parameters: params,
+      consumes: ['application/json'],
+      produces: ['application/json'],
+      ...ok,
+    });
+    const base = `/${gvPath(k.group, k.version)}${k.namespaced ? '/namespaces/{namespace}' : ''}/${k.plural}`;
+    paths[base] = k.virtualCreate
+      ? { post: op('post', write) }
+      : { get: op('list'), post: op('post', write), delete: op('deletecollection') };
+    if (!k.virtualCreate)
+      paths[`${base}/{name}`] = {
+        get: op('get'),
+        put: op('put', write),
+        patch: op('patch', write),
+        delete: op('delete'),
+      };
+  }
+  return {
+    swagger: '2.0',
+    info: { title: 'Supervisor Lab', version: 'v1.21.0+vmware.wcp.2' },
+    paths,
+    definitions,
+  };
+}

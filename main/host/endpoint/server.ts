@@ -12,8 +12,15 @@ import type { Status, UserInfo, WatchEvent } from '../../api/types';
 import type { Lab } from '../../sim/lab';
 import { authenticate as authenticateSso, sessionUser } from '../../sim/vcenter/sso';
 import { mintToken } from './kubeconfig';
-import { apiGroup, coreVersions, groupList, resourceList } from './discovery';
-import { openapiV3, openapiV3Index } from './openapi';
+import {
+  aggregatedDiscovery,
+  apiGroup,
+  coreVersions,
+  groupList,
+  resourceList,
+  wantsAggregated,
+} from './discovery';
+import { openapiV2, openapiV3, openapiV3Index } from './openapi';
 import { decodeKubernetesProtobuf, ProtobufError } from './protobuf';
 import type { LabTls } from './tls';
 
@@ -149,6 +156,11 @@ async function serve(
   const registry = lab.registry;
   const parts = path.split('/').filter(Boolean);
   if (req.method === 'GET') {
+    const aggregated = wantsAggregated(req.headers.accept ?? '');
+    if ((path === '/api' || path === '/apis') && aggregated) {
+      const d = aggregatedDiscovery(registry, flavor, path === '/api', aggregated);
+      return send(res, { status: 200, body: d.body, headers: { 'Content-Type': d.contentType } });
+    }
     if (path === '/api')
       return send(res, { status: 200, body: coreVersions(req.headers.host ?? '127.0.0.1') });
     if (path === '/apis') return send(res, { status: 200, body: groupList(registry, flavor) });
@@ -158,6 +170,7 @@ async function serve(
       return sendOr404(res, apiGroup(registry, flavor, parts[1]!));
     if (parts[0] === 'apis' && parts.length === 3)
       return sendOr404(res, resourceList(registry, flavor, parts[1]!, parts[2]!));
+    if (path === '/openapi/v2') return send(res, { status: 200, body: openapiV2(registry, flavor) });
     if (path === '/openapi/v3') return send(res, { status: 200, body: openapiV3Index(registry, flavor) });
     if (parts[0] === 'openapi' && parts[1] === 'v3' && parts[2] === 'api' && parts.length === 4)
       return sendOr404(res, openapiV3(registry, flavor, '', parts[3]!));
