@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import type { Lab } from '../../main/sim/lab';
+import type { Table } from '../../main/api/table';
+import { printTable } from '../../main/shell/printers/table';
+import { enableWorkloadManagement } from '../../main/sim/vcenter/operations';
+import { adminClient, newLab, pod } from '../helpers/lab';
+import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
+import { request } from '../helpers/requests';
+import { defaultScenario, nsxEnable } from '../helpers/scenario';
+
+if (!haveKubectl)
+  console.warn(
+    `SKIPPED: the differential table-printer suite needs kubectl at ${KUBECTL}; none is installed here.`,
+  );
+
+describe.skipIf(!haveKubectl)('the lab’s table printer prints what the real kubectl prints', () => {
+  let lab: Lab;
+  let s: Served;
+  beforeAll(async () => {
+    lab = newLab({ scenario: defaultScenario() });
+    const c = adminClient(lab);
+    enableWorkloadManagement(lab.world.vc, nsxEnable());
+    lab.advance(20 * 60_000);
+    c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
+    c.create(pod('web-1', 'demo', { labels: { app: 'web', tier: 'front' } }));
+    c.create(pod('a-much-longer-pod-name', 'demo', { labels: { app: 'db' } }));
+    c.create(pod('x', 'default'));
+    c.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings', namespace: 'demo' },
+      data: { a: '1', b: '2' },
+    });
+    lab.advance(3 * 60_000 + 7_000);
+    s = await serveLab(lab);
+  });
+  afterAll(async () => {
+    await s?.endpoint.close();
+    lab?.close();
+    if (s) rmSync(s.dir, { recursive: true, force: true });
+  });
+
+  const cases: {
+    args: string[];
+    resource: string;
+    namespace?: string;
+    wide?: boolean;
+    noHeaders?: boolean;
+    showLabels?: boolean;
+    all?: boolean;
+  }[] = [
+    { args: ['get', 'pods', '-n', 'demo'], resource: 'pods', namespace: 'demo' },
+    { args: ['get', 'pods', '-n', 'demo', '-o', 'wide'], resource: 'pods', namespace: 'demo', wide: true },
+    { args: ['get', 'pods', '-A'], resource: 'pods', all: true },
+    { args: ['get', 'pods', '-A', '--show-labels'], resource: 'pods', all: true, showLabels: true },
+    {
+      args: ['get', 'pods', '-n', 'demo', '--no-headers'],
+      resource: 'pods',
+      namespace: 'demo',
+      noHeaders: true,
+    },
+    { args: ['get', 'namespaces'], resource: 'namespaces' },
+    { args: ['get', 'nodes'], resource: 'nodes' },
+    { args: ['get', 'nodes', '-o', 'wide'], resource: 'nodes', wide: true },
+    { args: ['get', 'configmaps', '-n', 'demo'], resource: 'configmaps', namespace: 'demo' },
+  ];
+
+  for (const tc of cases) {
+    it(`kubectl ${tc.args.join(' ')}`, async () => {
+      const real = await s.kubectl(tc.args);
+      expect(real.code).toBe(0);
+      const res = request(lab, 'list', tc.resource, {
+        namespace: tc.all ? undefined : tc.namespace,
+        table: true,
+      });
+      const ours = printTable(res.body as Table, {
+        now: lab.clock.now(),
+        wide: tc.wide,
+        noHeaders: tc.noHeaders,
+        showLabels: tc.showLabels,
+        withNamespace: tc.all,
+      });
+      expect(ours).toBe(real.stdout);
+    });
+  }
+});
