@@ -64,6 +64,16 @@ export const migrations: readonly string[] = [
   DROP TABLE objects;
   ALTER TABLE objects_v2 RENAME TO objects;
   `,
+  // 3: the workspace — files the shell and the YAML editor share (directories are rows with dir = 1).
+  `
+  CREATE TABLE files (
+    path    TEXT PRIMARY KEY,
+    dir     INTEGER NOT NULL DEFAULT 0,
+    content TEXT NOT NULL DEFAULT '',
+    mtime   INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO files (path, dir, content, mtime) VALUES ('/', 1, '', 0);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -64,7 +64,7 @@ describe('the line editor', () => {
     const { screen, events } = await typing(['\x12', 'get', '\x12'], history);
     expect(screen.lines()[0]).toBe("(reverse-i-search)`get': kubectl get pods");
     const failed = await typing(['\x12', 'zzz'], history);
-    expect(failed.screen.lines()[0]).toBe("(failed reverse-i-search)`zzz': ");
+    expect(failed.screen.lines()[0]).toBe("(failed reverse-i-search)`zzz':");
     const run = await typing(['\x12', 'govc', '\r'], history);
     expect(run.events).toEqual([{ kind: 'submit', line: 'govc ls' }]);
     expect(events).toEqual([]);

@@ -1,0 +1,223 @@
+// The shell's builtins over the lab's workspace files and its own state: echo, export, cd, pwd, ls, cat,
+// mkdir, rm, mv, cp, history, alias, clear, true, false. Messages follow GNU coreutils and bash.
+import { FsError, resolvePath } from '../../store/files';
+import type { CommandContext, CommandFn } from '../session';
+
+const fsMessage = (e: unknown): string => {
+  if (!(e instanceof FsError)) throw e;
+  return (
+    {
+      ENOENT: 'No such file or directory',
+      EEXIST: 'File exists',
+      EISDIR: 'Is a directory',
+      ENOTDIR: 'Not a directory',
+      ENOTEMPTY: 'Directory not empty',
+      EINVAL: 'Invalid argument',
+    } as const
+  )[e.code];
+};
+
+/** Splits `-rf` style flags from operands; `--` ends flags. */
+function flags(argv: string[]): { set: Set<string>; args: string[] } {
+  const set = new Set<string>();
+  const args: string[] = [];
+  let done = false;
+  for (const a of argv.slice(1)) {
+    if (!done && a === '--') done = true;
+    else if (!done && /^-[A-Za-z]+$/.test(a)) for (const c of a.slice(1)) set.add(c);
+    else args.push(a);
+  }
+  return { set, args };
+}
+
+const echo: CommandFn = ({ argv, out }) => {
+  let args = argv.slice(1);
+  let newline = true;
+  if (args[0] === '-n') {
+    newline = false;
+    args = args.slice(1);
+  }
+  out(args.join(' ') + (newline ? '\n' : ''));
+  return 0;
+};
+
+const exportCmd: CommandFn = ({ argv, env, out, err }) => {
+  if (argv.length === 1) {
+    for (const [k, v] of [...env].sort(([a], [b]) => a.localeCompare(b))) out(`declare -x ${k}="${v}"\n`);
+    return 0;
+  }
+  let status = 0;
+  for (const a of argv.slice(1)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(=(.*))?$/s.exec(a);
+    if (!m) {
+      err(`bash: export: \`${a}': not a valid identifier\n`);
+      status = 1;
+    } else if (m[2] !== undefined) env.set(m[1]!, m[3]!);
+    else if (!env.has(m[1]!)) env.set(m[1]!, '');
+  }
+  return status;
+};
+
+const cd: CommandFn = ({ argv, session, env, err }) => {
+  const target = resolvePath(session.cwd, argv[1] ?? '/');
+  const st = session.workspace.stat(target);
+  if (!st) {
+    err(`bash: cd: ${argv[1]}: No such file or directory\n`);
+    return 1;
+  }
+  if (!st.dir) {
+    err(`bash: cd: ${argv[1]}: Not a directory\n`);
+    return 1;
+  }
+  session.cwd = target;
+  env.set('PWD', target);
+  return 0;
+};
+
+const ls: CommandFn = ({ argv, session, out, err }) => {
+  const { set, args } = flags(argv);
+  let status = 0;
+  const targets = args.length ? args : ['.'];
+  targets.forEach((t, i) => {
+    try {
+      const entries = session.workspace
+        .list(resolvePath(session.cwd, t))
+        .sort((a, b) => a.path.localeCompare(b.path));
+      if (targets.length > 1) out(`${i ? '\n' : ''}${t}:\n`);
+      for (const e of entries) {
+        const name = e.path.slice(e.path.lastIndexOf('/') + 1) + (e.dir && set.has('F') ? '/' : '');
+        out(
+          set.has('l')
+            ? `${e.dir ? 'd' : '-'}rw-r--r-- 1 lab lab ${String(e.size).padStart(6)} ${name}\n`
+            : `${name}\n`,
+        );
+      }
+    } catch (e) {
+      err(`ls: cannot access '${t}': ${fsMessage(e)}\n`);
+      status = 2;
+    }
+  });
+  return status;
+};
+
+const cat: CommandFn = ({ argv, stdin, session, out, err }) => {
+  const files = argv.slice(1);
+  if (files.length === 0 || (files.length === 1 && files[0] === '-')) {
+    out(stdin);
+    return 0;
+  }
+  let status = 0;
+  for (const f of files) {
+    try {
+      out(f === '-' ? stdin : session.workspace.read(resolvePath(session.cwd, f)));
+    } catch (e) {
+      err(`cat: ${f}: ${fsMessage(e)}\n`);
+      status = 1;
+    }
+  }
+  return status;
+};
+
+const mkdir: CommandFn = ({ argv, session, err }) => {
+  const { set, args } = flags(argv);
+  if (!args.length) {
+    err('mkdir: missing operand\n');
+    return 1;
+  }
+  let status = 0;
+  for (const d of args) {
+    try {
+      session.workspace.mkdir(resolvePath(session.cwd, d), set.has('p'));
+    } catch (e) {
+      err(`mkdir: cannot create directory '${d}': ${fsMessage(e)}\n`);
+      status = 1;
+    }
+  }
+  return status;
+};
+
+const rm: CommandFn = ({ argv, session, err }) => {
+  const { set, args } = flags(argv);
+  if (!args.length) {
+    err('rm: missing operand\n');
+    return 1;
+  }
+  let status = 0;
+  for (const f of args) {
+    const path = resolvePath(session.cwd, f);
+    try {
+      if (session.workspace.stat(path)?.dir && !set.has('r') && !set.has('R')) {
+        err(`rm: cannot remove '${f}': Is a directory\n`);
+        status = 1;
+        continue;
+      }
+      session.workspace.remove(path, set.has('r') || set.has('R'));
+    } catch (e) {
+      if (set.has('f') && e instanceof FsError && e.code === 'ENOENT') continue;
+      err(`rm: cannot remove '${f}': ${fsMessage(e)}\n`);
+      status = 1;
+    }
+  }
+  return status;
+};
+
+function moveOrCopy(name: 'mv' | 'cp'): CommandFn {
+  return ({ argv, session, err }) => {
+    const { args } = flags(argv);
+    if (args.length < 2) {
+      err(`${name}: missing destination file operand after '${args[0] ?? ''}'\n`);
+      return 1;
+    }
+    const [from, to] = [resolvePath(session.cwd, args[0]!), resolvePath(session.cwd, args[1]!)];
+    const dest = session.workspace.stat(to)?.dir
+      ? `${to === '/' ? '' : to}/${from.slice(from.lastIndexOf('/') + 1)}`
+      : to;
+    try {
+      if (name === 'mv') {
+        if (session.workspace.stat(dest) && !session.workspace.stat(dest)!.dir)
+          session.workspace.remove(dest);
+        session.workspace.rename(from, dest);
+      } else session.workspace.write(dest, session.workspace.read(from));
+    } catch (e) {
+      err(`${name}: cannot ${name === 'mv' ? 'move' : 'stat'} '${args[0]}': ${fsMessage(e)}\n`);
+      return 1;
+    }
+    return 0;
+  };
+}
+
+const history: CommandFn = ({ session, out }) => {
+  session.editor.history.forEach((h, i) => out(`${String(i + 1).padStart(5)}  ${h}\n`));
+  return 0;
+};
+
+const alias: CommandFn = ({ argv, session, out }) => {
+  if (argv.length === 1) {
+    for (const [k, v] of session.aliases) out(`alias ${k}='${v}'\n`);
+    return 0;
+  }
+  for (const a of argv.slice(1)) {
+    const m = /^([^=]+)=(.*)$/s.exec(a);
+    if (m) session.aliases.set(m[1]!, m[2]!);
+    else if (session.aliases.has(a)) out(`alias ${a}='${session.aliases.get(a)}'\n`);
+  }
+  return 0;
+};
+
+export const builtins: Record<string, CommandFn> = {
+  echo,
+  export: exportCmd,
+  cd,
+  pwd: ({ session, out }: CommandContext) => (out(`${session.cwd}\n`), 0),
+  ls,
+  cat,
+  mkdir,
+  rm,
+  mv: moveOrCopy('mv'),
+  cp: moveOrCopy('cp'),
+  history,
+  alias,
+  clear: ({ out }: CommandContext) => (out('\x1b[H\x1b[2J'), 0),
+  true: () => 0,
+  false: () => 1,
+};

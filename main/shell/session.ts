@@ -1,0 +1,295 @@
+// A lab shell session: keystrokes in, terminal output out, like a pty — so one session type serves the
+// app's xterm.js, browser mode's WebSocket and a real terminal through the CLI. It parses what the
+// learner types (continuing at "> " while input is incomplete), runs it, and keeps $?, variables,
+// aliases and the history.
+import { resolvePath, type Workspace } from '../store/files';
+import { expandWord, literal, parse, type AndOr, type Command, type Word } from './language/parser';
+import { LineEditor, splitKeys } from './lineEditor';
+
+export interface CommandContext {
+  argv: string[];
+  stdin: string;
+  env: Map<string, string>;
+  session: Session;
+  out(text: string): void;
+  err(text: string): void;
+  /** aborted by Ctrl-C */
+  signal: AbortSignal;
+}
+
+/** A command returns its exit status. */
+export type CommandFn = (ctx: CommandContext) => number | Promise<number>;
+
+export interface SessionOptions {
+  workspace: Workspace;
+  commands: Map<string, CommandFn>;
+  prompt?: (s: Session) => string;
+  history?: string[];
+  /** everything the session writes to the terminal */
+  write(data: string): void;
+}
+
+const CONTINUATION = '> ';
+
+export class Session {
+  readonly env = new Map<string, string>([
+    ['HOME', '/'],
+    ['PWD', '/'],
+  ]);
+  readonly aliases = new Map<string, string>([['k', 'kubectl']]);
+  readonly editor: LineEditor;
+  lastStatus = 0;
+  cwd = '/';
+  private pending: string[] = [];
+  private running: AbortController | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  /** a submitted line is being handled: keys typed meanwhile wait here, as bash's type-ahead does */
+  private busy = false;
+  private typeahead = '';
+
+  constructor(readonly o: SessionOptions) {
+    this.editor = new LineEditor('', o.history ?? []);
+  }
+
+  get workspace(): Workspace {
+    return this.o.workspace;
+  }
+
+  prompt(): string {
+    return this.o.prompt ? this.o.prompt(this) : '$ ';
+  }
+
+  /** Shows the first prompt. */
+  start(): void {
+    this.o.write(this.editor.reset(this.prompt()));
+  }
+
+  /** Terminal input: keys go to the line editor, or Ctrl-C to the running command. */
+  feed(data: string): void {
+    if (this.busy) {
+      if (data.includes('\x03') && this.running) {
+        this.o.write('^C\r\n');
+        this.running.abort();
+        this.typeahead = '';
+      } else this.typeahead += data;
+      return;
+    }
+    const keys = splitKeys(data);
+    for (let i = 0; i < keys.length; i++) {
+      const { output, events } = this.editor.feed(keys[i]!);
+      this.o.write(output);
+      if (this.handle(events)) {
+        this.typeahead += keys.slice(i + 1).join('');
+        return;
+      }
+    }
+  }
+
+  /** Acts on editor events; true when a line was submitted (the rest of the input must wait). */
+  private handle(events: ReturnType<LineEditor['feed']>['events']): boolean {
+    for (const e of events) {
+      if (e.kind === 'interrupt') {
+        this.pending = [];
+        this.lastStatus = 130;
+        this.o.write(this.editor.reset(this.prompt()));
+      } else if (e.kind === 'eof') {
+        this.o.write('exit\r\n');
+      } else if (e.kind === 'submit') {
+        this.busy = true;
+        this.queue = this.queue.then(async () => {
+          await this.submit(e.line);
+          this.busy = false;
+          const rest = this.typeahead;
+          this.typeahead = '';
+          if (rest) this.feed(rest);
+        });
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs a script to the end (also for `-c` and script files); returns the last status. */
+  async runScript(src: string): Promise<number> {
+    const r = parse(src);
+    if (r.kind === 'incomplete') {
+      this.error('syntax error: unexpected end of file');
+      return (this.lastStatus = 2);
+    }
+    if (r.kind === 'error') {
+      this.error(r.message);
+      return (this.lastStatus = 2);
+    }
+    await this.execute(r.script);
+    return this.lastStatus;
+  }
+
+  /** Waits until everything typed so far has run. */
+  async idle(): Promise<void> {
+    for (let q = this.queue; ; q = this.queue) {
+      await q;
+      if (q === this.queue) return;
+    }
+  }
+
+  private async submit(line: string): Promise<void> {
+    this.pending.push(line);
+    const src = this.pending.join('\n');
+    const r = parse(src);
+    if (r.kind === 'incomplete') {
+      this.o.write(this.editor.reset(CONTINUATION));
+      return;
+    }
+    this.pending = [];
+    this.editor.remember(src.replace(/\n/g, ' ').length < 4096 ? src : line);
+    if (r.kind === 'error') {
+      this.error(r.message);
+      this.lastStatus = 2;
+    } else await this.execute(r.script);
+    this.o.write(this.editor.reset(this.prompt()));
+  }
+
+  private error(message: string): void {
+    this.o.write(`bash: ${message}\r\n`);
+  }
+
+  private lookup = (name: string): string | undefined =>
+    name === '?' ? String(this.lastStatus) : this.env.get(name);
+
+  private async execute(script: AndOr[]): Promise<void> {
+    for (const item of script) {
+      let status = await this.pipeline(item.first.commands);
+      for (const next of item.rest) {
+        if ((next.op === '&&' && status !== 0) || (next.op === '||' && status === 0)) continue;
+        status = await this.pipeline(next.pipeline.commands);
+      }
+      this.lastStatus = status;
+    }
+  }
+
+  /** Pipes are buffered: each command's output is the next one's input. */
+  private async pipeline(commands: Command[]): Promise<number> {
+    let stdin = '';
+    let status = 0;
+    for (let i = 0; i < commands.length; i++) {
+      const last = i === commands.length - 1;
+      const r = await this.command(commands[i]!, stdin, !last);
+      stdin = r.stdout;
+      status = r.status;
+    }
+    return status;
+  }
+
+  private words(ws: Word[]): string[] {
+    return ws.flatMap((w) => expandWord(w, this.lookup));
+  }
+
+  private async command(
+    cmd: Command,
+    stdinIn: string,
+    piped: boolean,
+  ): Promise<{ status: number; stdout: string }> {
+    for (const a of cmd.assignments) {
+      if (cmd.words.length === 0) this.env.set(a.name, expandWord(a.value, this.lookup).join(' '));
+    }
+    let argv = this.words(cmd.words);
+    const alias =
+      argv[0] !== undefined && cmd.words[0] && literal(cmd.words[0]) === argv[0]
+        ? this.aliases.get(argv[0])
+        : undefined;
+    if (alias) argv = [...alias.split(' '), ...argv.slice(1)];
+    let stdin = stdinIn;
+    if (cmd.heredoc)
+      stdin = cmd.heredoc.expand ? expandHeredoc(cmd.heredoc.body, this.lookup) : cmd.heredoc.body;
+
+    // Redirections decide where stdout and stderr go: the terminal, the pipe, a file or nowhere.
+    let outTo: { path: string; append: boolean } | 'null' | 'pipe' | 'tty' = piped ? 'pipe' : 'tty';
+    let errTo: { path: string; append: boolean } | 'tty' | 'null' | 'out' = 'tty';
+    for (const r of cmd.redirects) {
+      if (r.op === '>&') {
+        if (r.fd === 2 && r.target === 1) errTo = 'out';
+        continue;
+      }
+      const target = this.words([r.target as Word]).join(' ');
+      if (r.op === '<') {
+        try {
+          stdin = this.workspace.read(resolvePath(this.cwd, target));
+        } catch {
+          this.o.write(`bash: ${target}: No such file or directory\r\n`);
+          return { status: 1, stdout: '' };
+        }
+        continue;
+      }
+      const sink =
+        target === '/dev/null' ? 'null' : { path: resolvePath(this.cwd, target), append: r.op === '>>' };
+      if (r.fd === 2) errTo = sink;
+      else outTo = sink;
+    }
+    let captured = '';
+    let capturedErr = '';
+    const out = (text: string) => {
+      if (outTo === 'tty') this.o.write(toTerminal(text));
+      else if (outTo !== 'null') captured += text;
+    };
+    const err = (text: string) => {
+      if (errTo === 'tty') this.o.write(toTerminal(text));
+      else if (errTo === 'out') out(text);
+      else if (errTo !== 'null') capturedErr += text;
+    };
+    let status: number;
+    if (argv.length === 0) {
+      status = 0;
+    } else {
+      const fn = this.o.commands.get(argv[0]!);
+      if (!fn) {
+        err(`bash: ${argv[0]}: command not found\n`);
+        status = 127;
+      } else {
+        this.running = new AbortController();
+        try {
+          status = await fn({
+            argv,
+            stdin,
+            env: this.env,
+            session: this,
+            out,
+            err,
+            signal: this.running.signal,
+          });
+        } catch (e) {
+          err(`${argv[0]}: ${e instanceof Error ? e.message : String(e)}\n`);
+          status = 1;
+        } finally {
+          this.running = undefined;
+        }
+      }
+    }
+    for (const [sink, text] of [
+      [errTo, capturedErr],
+      [outTo, captured],
+    ] as const) {
+      if (typeof sink !== 'object') continue;
+      try {
+        this.workspace.write(sink.path, text, sink.append);
+      } catch {
+        this.o.write(`bash: ${sink.path}: No such file or directory\r\n`);
+        return { status: 1, stdout: '' };
+      }
+    }
+    if (typeof outTo === 'object') return { status, stdout: '' };
+    return { status, stdout: outTo === 'pipe' ? captured : '' };
+  }
+}
+
+/** Terminals want \r\n. */
+const toTerminal = (text: string) => text.replace(/\r?\n/g, '\r\n');
+
+function expandHeredoc(body: string, lookup: (n: string) => string | undefined): string {
+  return body
+    .replace(/\\\$/g, '\uE000')
+    .replace(
+      /\$(\{([A-Za-z_][A-Za-z0-9_]*|\?)\}|([A-Za-z_][A-Za-z0-9_]*)|\?)/g,
+      (_m, _a, braced: string | undefined, bare: string | undefined) => lookup(braced ?? bare ?? '?') ?? '',
+    )
+    .replace(/\uE000/g, '$');
+}
