@@ -12,13 +12,15 @@ import { contextsFor, kubeconfig, mintToken } from './endpoint/kubeconfig';
 import { startEndpoint } from './endpoint/server';
 import { labTls } from './endpoint/tls';
 import { groupsOf, principalName } from '../sim/vcenter/sso';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createShell } from '../shell';
 
 const usage = `usage: npm run lab -- <command> [flags]
 
 commands:
   serve        open the lab: browser mode and the Kubernetes API endpoint on 127.0.0.1
   kubeconfig   print a kubeconfig for the lab's endpoint (the lab must not be open elsewhere)
+  shell        the lab shell in this terminal; with -c 'CMD; CMD' or --script FILE it runs them and exits
   info         print where the lab lives and what it holds
 
 flags:
@@ -27,6 +29,9 @@ flags:
   --port N         browser-mode port for serve (default: a free port)
   --api-port N     Kubernetes API port for serve (default 6443; 0 picks a free port)
   --user NAME      SSO user for kubeconfig (default administrator@vsphere.local)
+  -c CMDS          shell: run these commands and exit with the last one's status
+  --script FILE    shell: run the commands in FILE
+  --speed MODE     shell: stepped (default with -c/--script), realtime, or a speed factor such as 10
 `;
 
 function parsePort(text: string, flag: string): number | undefined {
@@ -54,6 +59,61 @@ function writeAdminKubeconfig(
   return file;
 }
 
+async function shellCommand(
+  path: string,
+  values: { c?: string; script?: string; speed?: string },
+): Promise<number> {
+  const scripted = values.c !== undefined || values.script !== undefined;
+  const speedText = values.speed ?? (scripted ? 'stepped' : 'realtime');
+  const speed = speedText === 'realtime' ? 1 : Number(speedText);
+  if (speedText !== 'stepped' && !(speed > 0)) {
+    process.stderr.write(
+      `error: invalid --speed: ${speedText} (stepped, realtime, or a factor such as 10)\n`,
+    );
+    return 2;
+  }
+  let src: string | undefined = values.c;
+  if (values.script !== undefined) {
+    try {
+      src = readFileSync(values.script, 'utf8');
+    } catch {
+      process.stderr.write(`error: cannot read ${values.script}\n`);
+      return 2;
+    }
+  }
+  const lab = Lab.open({
+    path,
+    wall: () => Date.now(),
+    clock: speedText === 'stepped' ? { kind: 'stepped' } : { kind: 'realtime', speed },
+    scenario: defaultScenario(),
+  });
+  if (src !== undefined) {
+    const session = createShell(lab, { write: (d) => process.stdout.write(d), terminal: false });
+    const status = await session.runScript(src);
+    lab.close();
+    return status;
+  }
+  const session = createShell(lab, { write: (d) => process.stdout.write(d) });
+  const ticker = setInterval(() => lab.settle(), 250);
+  return new Promise<number>((resolve) => {
+    const stop = (status: number) => {
+      clearInterval(ticker);
+      process.stdin.setRawMode?.(false);
+      process.stdin.pause();
+      lab.close();
+      resolve(status);
+    };
+    process.stdin.setRawMode?.(true);
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (d: string) => {
+      if (d === '\x04' && session.editor.line === '') return stop(session.lastStatus);
+      session.feed(d);
+    });
+    process.stdin.on('end', () => stop(session.lastStatus));
+    session.start();
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -66,6 +126,9 @@ export async function main(argv: string[]): Promise<number> {
         port: { type: 'string' },
         'api-port': { type: 'string', default: '6443' },
         user: { type: 'string', default: 'administrator@vsphere.local' },
+        c: { type: 'string', short: 'c' },
+        script: { type: 'string' },
+        speed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -143,6 +206,8 @@ export async function main(argv: string[]): Promise<number> {
       process.once('SIGTERM', stop);
       return new Promise<number>(() => {});
     }
+    case 'shell':
+      return shellCommand(path, values);
     case 'kubeconfig': {
       const apiPort = parsePort(values['api-port'] ?? '6443', '--api-port');
       if (apiPort === undefined) return 2;

@@ -27,6 +27,8 @@ export interface SessionOptions {
   history?: string[];
   /** everything the session writes to the terminal */
   write(data: string): void;
+  /** false for scripts and -c: plain \n line ends, no editor output (default true) */
+  terminal?: boolean;
 }
 
 const CONTINUATION = '> ';
@@ -150,7 +152,7 @@ export class Session {
   }
 
   private error(message: string): void {
-    this.o.write(`bash: ${message}\r\n`);
+    this.o.write(`bash: ${message}${this.o.terminal === false ? '\n' : '\r\n'}`);
   }
 
   private lookup = (name: string): string | undefined =>
@@ -227,12 +229,13 @@ export class Session {
     }
     let captured = '';
     let capturedErr = '';
+    const tty = (text: string) => this.o.write(this.o.terminal === false ? text : toTerminal(text));
     const out = (text: string) => {
-      if (outTo === 'tty') this.o.write(toTerminal(text));
+      if (outTo === 'tty') tty(text);
       else if (outTo !== 'null') captured += text;
     };
     const err = (text: string) => {
-      if (errTo === 'tty') this.o.write(toTerminal(text));
+      if (errTo === 'tty') tty(text);
       else if (errTo === 'out') out(text);
       else if (errTo !== 'null') capturedErr += text;
     };

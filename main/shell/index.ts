@@ -1,0 +1,58 @@
+// Assembles a lab shell: a session with the builtins, text filters and lab commands over one lab. The
+// app's terminal tabs, browser mode and the CLI all make their sessions here.
+import { Workspace } from '../store/files';
+import type { Lab } from '../sim/lab';
+import { parseDuration } from '../sim/runtime/clock';
+import { builtins } from './commands/builtins';
+import { labCommand } from './commands/lab';
+import { textCommands } from './commands/text';
+import { Session, type CommandFn } from './session';
+
+/** `sleep DURATION`: lab time passes — at once on a stepped clock, in real time otherwise. */
+function sleepCommand(lab: Lab): CommandFn {
+  return ({ argv, err, signal }) => {
+    const ms = argv[1] === undefined ? undefined : parseDuration(argv[1]);
+    if (ms === undefined) {
+      err(`sleep: invalid time interval '${argv[1] ?? ''}'\n`);
+      return 1;
+    }
+    const mode = lab.clock.getMode();
+    if (mode.kind === 'stepped') {
+      lab.advance(ms);
+      return 0;
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(0), ms / mode.speed);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve(130);
+      });
+    });
+  };
+}
+
+export interface ShellOptions {
+  write(data: string): void;
+  terminal?: boolean;
+  history?: string[];
+}
+
+export function createShell(lab: Lab, o: ShellOptions): Session {
+  const commands = new Map<string, CommandFn>(
+    Object.entries({ ...builtins, ...textCommands, lab: labCommand(lab), sleep: sleepCommand(lab) }),
+  );
+  commands.set('help', ({ out }) => {
+    out(
+      `Supervisor Lab shell. Commands: ${[...commands.keys()].sort().join(', ')}\nAliases: k=kubectl. Try: lab status, lab topology, lab explain supervisor Workload-Cluster\n`,
+    );
+    return 0;
+  });
+  return new Session({
+    workspace: new Workspace(lab.store, () => lab.clock.nowMs()),
+    commands,
+    prompt: () => 'administrator@vsphere.local $ ',
+    history: o.history,
+    write: o.write,
+    terminal: o.terminal,
+  });
+}
