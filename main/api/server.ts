@@ -93,6 +93,14 @@ export interface ApiServerOptions {
 const fieldValidationModes = new Set(['Strict', 'Warn', 'Ignore']);
 const propagationPolicies = new Set(['Orphan', 'Background', 'Foreground']);
 
+/** DELETE carries dryRun in its DeleteOptions body (kubectl delete --dry-run=server), not the query. */
+function withBodyDryRun(q: Query, body: unknown): Query {
+  const d = (body as { dryRun?: unknown } | undefined)?.dryRun;
+  if (q.dryRun !== undefined || !Array.isArray(d) || d.length === 0) return q;
+  if (d.length !== 1 || d[0] !== 'All') throw badRequest(`Invalid dry run value: ${JSON.stringify(d)}`);
+  return { ...q, dryRun: 'All' };
+}
+
 interface Continue {
   rv: number;
   ns: string;
@@ -321,6 +329,13 @@ export class ApiServer {
         return { status: 200, body: res.object, warnings: res.warnings };
       }
       case 'patch': {
+        if (r.patchType === 'apply' && !q.fieldManager) {
+          throw statusFailure(
+            422,
+            'Invalid',
+            'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+          );
+        }
         const res = this.writer.patch(
           kind,
           ns,
@@ -337,13 +352,14 @@ export class ApiServer {
           ns,
           r.name!,
           this.deleteOptions(r.body, q),
-          this.writeOptions(r, q),
+          this.writeOptions(r, withBodyDryRun(q, r.body)),
         );
-        return { status: res.removed ? 200 : 202, body: res.object };
+        // 200 whether the object is gone or only terminating (finalizers), as the API server answers
+        return { status: 200, body: res.object };
       }
       case 'deletecollection': {
         const d = this.deleteOptions(r.body, q);
-        const o = this.writeOptions(r, q);
+        const o = this.writeOptions(r, withBodyDryRun(q, r.body));
         const items = this.store.transaction(() =>
           this.list(
             kind,
@@ -388,7 +404,7 @@ export class ApiServer {
       };
       replicas = patched.spec?.replicas;
     }
-    const res = this.writer.patch(kind, ns, r.name!, 'merge', replicasPatch(kind, replicas, rv), {
+    const res = this.writer.patch(kind, ns, r.name!, 'merge', replicasPatch(kind, r.name!, replicas, rv), {
       ...this.writeOptions(r, q),
       subresource: undefined,
     });

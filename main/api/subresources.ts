@@ -1,6 +1,6 @@
 // Subresources beyond status: scale (autoscaling/v1 Scale over a kind's replica fields) and log (a pod's
 // container output, from a log source the simulation provides).
-import { badRequest, notFound } from './errors';
+import { badRequest, invalid, notFound } from './errors';
 import type { ResolvedKind } from './registry';
 import { simpleJsonPath } from './table';
 import { formatLabelSelector, type LabelSelectorObject } from './selectors';
@@ -58,13 +58,18 @@ export function scaleOf(kind: ResolvedKind, obj: KubeObject): KubeObject {
 /** The merge patch that sets a kind's replicas from a Scale's spec.replicas. */
 export function replicasPatch(
   kind: ResolvedKind,
+  name: string,
   replicas: unknown,
   resourceVersion?: string,
 ): Record<string, unknown> {
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-    throw badRequest(
-      `Scale.autoscaling "" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
-    );
+    throw invalid('Scale', 'autoscaling', name, [
+      {
+        field: 'spec.replicas',
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+      },
+    ]);
   }
   const path = kind.scale!.specReplicasPath.replace(/^\./, '').split('.');
   const patch: Record<string, unknown> = {};

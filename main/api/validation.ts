@@ -170,6 +170,9 @@ export function copyKnown(schema: Schema | undefined, value: unknown, unknown: s
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
     if (v === undefined || typeof v === 'function') continue;
+    const declared = schema.properties?.[key];
+    // null means "not set" for fields that are not nullable, as the API server decodes it to the zero value
+    if (v === null && !declared?.nullable) continue;
     const child =
       schema.properties?.[key] ??
       (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);

@@ -93,6 +93,54 @@ describe('the endpoint at the HTTP level', () => {
     expect(Object.keys(core.components.schemas)).toContain('io.k8s.api.core.v1.Node');
   });
 
+  it('streams a watch that replays events with proper headers, and frees it when the client goes', async () => {
+    await call(
+      'POST',
+      '/api/v1/namespaces/default/configmaps',
+      JSON.stringify({ metadata: { name: 'replayed' } }),
+    );
+    const before = lab.api.hub.watcherCount();
+    const got = await new Promise<{ type: string | undefined; first: string }>((resolve, reject) => {
+      const req = request(
+        `${ep.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0`,
+        { ca, headers: { Authorization: `Bearer ${token}` } },
+        (res) => {
+          res.once('data', (chunk: Buffer) => {
+            resolve({ type: res.headers['content-type'], first: chunk.toString() });
+            req.destroy();
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(got.type).toBe('application/json');
+    expect(JSON.parse(got.first.split('\n')[0]!)).toMatchObject({
+      type: 'ADDED',
+      object: { metadata: { name: 'replayed' } },
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(lab.api.hub.watcherCount()).toBe(before);
+  });
+
+  it('keeps a non-ASCII unknown field from breaking the response (the write and its warning both arrive)', async () => {
+    const r = await call(
+      'POST',
+      '/api/v1/namespaces/default/configmaps',
+      JSON.stringify({ metadata: { name: 'warned' }, ключ: 'x' }),
+    );
+    expect(r.status).toBe(201);
+  });
+
+  it('answers a malformed cluster path with 404 and protobuf garbage with 415', async () => {
+    expect((await call('GET', '/clusters/%E0%A4%A/api')).status).toBe(404);
+    const junk = Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, 0x05, 0xff, 0xfe]);
+    const r = await call('POST', '/api/v1/namespaces/default/configmaps', junk, {
+      'Content-Type': 'application/vnd.kubernetes.protobuf',
+    });
+    expect(r).toMatchObject({ status: 415, json: { reason: 'UnsupportedMediaType' } });
+  });
+
   it('expires tokens after 10 hours of lab time', async () => {
     const t = mintToken(lab, { username: 'devops@vsphere.local', groups: [] }).token;
     const get = () => call('GET', '/api/v1/namespaces', undefined, { Authorization: `Bearer ${t}` });

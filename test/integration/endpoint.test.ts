@@ -252,6 +252,23 @@ describe.skipIf(!haveKubectl)('the real kubectl against the lab endpoint', () =>
     });
   });
 
+  it('dry-runs deletes on the server without deleting, and takes manifests with nulls', async () => {
+    await s.kubectl(['create', 'configmap', 'keep-me', '--from-literal=a=1']);
+    const dry = await s.kubectl(['delete', 'configmap', 'keep-me', '--dry-run=server']);
+    expect(dry.stdout).toBe('configmap "keep-me" deleted (server dry run)\n');
+    expect((await s.kubectl(['get', 'configmap', 'keep-me', '-o', 'name'])).stdout).toBe(
+      'configmap/keep-me\n',
+    );
+    const generated = (
+      await s.kubectl(['create', 'deployment', 'gen', '--image=nginx', '--dry-run=client', '-o', 'yaml'])
+    ).stdout;
+    expect(generated).toContain('creationTimestamp: null');
+    expect(await s.kubectl(['create', '-f', '-'], { stdin: generated })).toMatchObject({
+      code: 0,
+      stdout: 'deployment.apps/gen created\n',
+    });
+  });
+
   it('answers kubectl auth can-i from the authorizer', async () => {
     expect(await s.kubectl(['auth', 'can-i', 'create', 'pods'])).toMatchObject({ code: 0, stdout: 'yes\n' });
   });

@@ -75,7 +75,7 @@ const isEmpty = (v: unknown) =>
   (Array.isArray(v) && v.length === 0) ||
   (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
 
-function scalar(type: string, r: Reader, wire: number): unknown {
+function scalar(type: string, r: Reader, wire: number, depth = 0): unknown {
   switch (type) {
     case 'string':
       return utf8.decode(r.bytes());
@@ -95,7 +95,7 @@ function scalar(type: string, r: Reader, wire: number): unknown {
       return v;
     }
     default:
-      return decodeMessage(type, r.bytes());
+      return decodeMessage(type, r.bytes(), depth + 1);
   }
 }
 
@@ -120,7 +120,10 @@ function special(type: string, m: Record<string, unknown>): unknown {
   }
 }
 
-export function decodeMessage(type: string, buf: Uint8Array): unknown {
+const MAX_DEPTH = 64;
+
+export function decodeMessage(type: string, buf: Uint8Array, depth = 0): unknown {
+  if (depth > MAX_DEPTH) throw new ProtobufError('message nesting too deep');
   const fields = messages()[type];
   if (!fields) throw new ProtobufError(`no protobuf table for ${type}`);
   const r = new Reader(buf);
@@ -142,7 +145,7 @@ export function decodeMessage(type: string, buf: Uint8Array): unknown {
       while (!entry.done) {
         const t = Number(entry.varint());
         if (t >>> 3 === 1) key = utf8.decode(entry.bytes());
-        else if (t >>> 3 === 2) value = scalar(extra!, entry, t & 7);
+        else if (t >>> 3 === 2) value = scalar(extra!, entry, t & 7, depth);
         else entry.skip(t & 7);
       }
       ((out[name] ??= {}) as Record<string, unknown>)[key] = value;
@@ -150,10 +153,10 @@ export function decodeMessage(type: string, buf: Uint8Array): unknown {
       // packed repeated scalars arrive as one length-delimited field
       if (wire === 2 && (kind === 'int32' || kind === 'int64' || kind === 'bool')) {
         const packed = new Reader(r.bytes());
-        while (!packed.done) ((out[name] ??= []) as unknown[]).push(scalar(kind, packed, 0));
-      } else ((out[name] ??= []) as unknown[]).push(scalar(kind, r, wire));
+        while (!packed.done) ((out[name] ??= []) as unknown[]).push(scalar(kind, packed, 0, depth));
+      } else ((out[name] ??= []) as unknown[]).push(scalar(kind, r, wire, depth));
     } else {
-      out[name] = scalar(kind, r, wire);
+      out[name] = scalar(kind, r, wire, depth);
     }
   }
   for (const [k, v] of Object.entries(out))
@@ -163,6 +166,16 @@ export function decodeMessage(type: string, buf: Uint8Array): unknown {
 
 /** Decodes a `k8s\0`-framed request body into the JSON object it stands for. */
 export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> {
+  try {
+    return decodeEnvelope(body);
+  } catch (e) {
+    // whatever the bytes were — bad UTF-8, impossible times, truncation — it is a protobuf problem
+    if (e instanceof ProtobufError) throw e;
+    throw new ProtobufError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function decodeEnvelope(body: Buffer): Record<string, unknown> {
   if (body.length < 4 || MAGIC.some((b, i) => body[i] !== b))
     throw new ProtobufError('not a Kubernetes protobuf envelope');
   const unknown = decodeMessage('Unknown', body.subarray(4)) as {

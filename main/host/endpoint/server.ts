@@ -99,10 +99,13 @@ function send(res: ServerResponse, r: Reply, warnings: string[] = []): void {
     'Cache-Control': 'no-cache, private',
     ...r.headers,
   };
+  // HTTP header values are Latin-1: warnings are escaped to ASCII so a user's field name cannot break them
+  const ascii = (w: string) =>
+    JSON.stringify(w).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (warnings.length)
     res.setHeader(
       'Warning',
-      warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+      warnings.map((w) => `299 - ${ascii(w)}`),
     );
   res.writeHead(r.status, headers).end(body);
 }
@@ -136,7 +139,11 @@ async function serve(
   let space = 'supervisor';
   const prefix = /^\/clusters\/([^/]+)(\/.*)?$/.exec(path);
   if (prefix) {
-    space = decodeURIComponent(prefix[1]!);
+    try {
+      space = decodeURIComponent(prefix[1]!);
+    } catch {
+      return send(res, status(404, 'NotFound', 'the server could not find the requested resource'));
+    }
     path = prefix[2] ?? '/';
   }
   const flavor = lab.api.flavorOf(space);
@@ -301,6 +308,11 @@ function sendOr404(res: ServerResponse, body: unknown): void {
 // Watch events share one frozen object across watchers: serialise each once per shape.
 const eventLines = new WeakMap<object, string>();
 
+/** A watcher whose client stops reading is dropped once this much output waits for it. */
+const MAX_WATCH_BACKLOG = 16 * 1024 * 1024;
+/** Watches end after timeoutSeconds (kubectl asks for one), at most this long: clients then re-watch. */
+const MAX_WATCH_SECONDS = 3600;
+
 function streamWatch(
   lab: Lab,
   rr: ResourceRequest,
@@ -309,19 +321,31 @@ function streamWatch(
   watches: Set<() => void>,
 ): void {
   const asTable = rr.table === true;
-  const write = (e: WatchEvent) => {
+  const line = (e: WatchEvent): string => {
     if (asTable && e.type !== 'ERROR' && e.type !== 'BOOKMARK') {
-      res.write(
-        `${JSON.stringify({ type: e.type, object: lab.api.watchEventTable(rr, e.object as never) })}\n`,
-      );
+      return `${JSON.stringify({ type: e.type, object: lab.api.watchEventTable(rr, e.object as never) })}\n`;
+    }
+    let text = eventLines.get(e.object);
+    if (text === undefined || !text.startsWith(`{"type":"${e.type}"`)) {
+      text = `${JSON.stringify({ type: e.type, object: e.object })}\n`;
+      if (Object.isFrozen(e.object)) eventLines.set(e.object, text);
+    }
+    return text;
+  };
+  // Events replayed while the watch starts are held until the response headers are out.
+  let started = false;
+  let stopped = false;
+  const held: string[] = [];
+  let stop = () => {};
+  const write = (e: WatchEvent) => {
+    if (stopped) return;
+    const text = line(e);
+    if (!started) {
+      held.push(text);
       return;
     }
-    let line = eventLines.get(e.object);
-    if (line === undefined || !line.startsWith(`{"type":"${e.type}"`)) {
-      line = `${JSON.stringify({ type: e.type, object: e.object })}\n`;
-      if (Object.isFrozen(e.object)) eventLines.set(e.object, line);
-    }
-    res.write(line);
+    res.write(text);
+    if (e.type === 'ERROR' || res.writableLength > MAX_WATCH_BACKLOG) stop();
   };
   const result = lab.api.watch(rr, write);
   if ('error' in result) return send(res, { status: result.error.status, body: result.error.body });
@@ -331,15 +355,20 @@ function streamWatch(
     'Cache-Control': 'no-cache, private',
   });
   res.flushHeaders();
-  let timer: NodeJS.Timeout | undefined;
-  const stop = () => {
-    if (timer) clearTimeout(timer);
+  const requested = Number(rr.query?.timeoutSeconds ?? 1800);
+  const timeout = Number.isFinite(requested) && requested > 0 ? Math.min(requested, MAX_WATCH_SECONDS) : 1800;
+  const timer = setTimeout(() => stop(), timeout * 1000);
+  stop = () => {
+    if (stopped) return;
+    stopped = true;
+    clearTimeout(timer);
     result.watch.dispose();
     watches.delete(stop);
     res.end();
   };
   watches.add(stop);
-  const timeout = Number(rr.query?.timeoutSeconds ?? 1800);
-  if (Number.isFinite(timeout) && timeout > 0) timer = setTimeout(stop, timeout * 1000);
   req.on('close', stop);
+  started = true;
+  for (const text of held) res.write(text);
+  if (held.some((t) => t.startsWith('{"type":"ERROR"'))) stop();
 }
