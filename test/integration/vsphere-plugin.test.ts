@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Lab } from '../../main/sim/lab';
 import { newLab } from '../helpers/lab';
@@ -56,6 +56,8 @@ describe.skipIf(!haveKubectl)('kubectl vsphere login from a real terminal', () =
     expect(ns.stdout).toContain('namespace/default');
     const users = await s.kubectl(['config', 'view', '-o', 'jsonpath={.users[*].name}'], { env });
     expect(users.stdout).toBe('wcp:127.0.0.1:devops@vsphere.local');
+    // the token lives only in the user's kubeconfig, readable by the user alone
+    expect(statSync(env.KUBECONFIG!).mode & 0o777).toBe(0o600);
   });
 
   it('refuses a wrong password with a non-zero exit', async () => {
