@@ -6,6 +6,8 @@ import { parseDuration } from '../sim/runtime/clock';
 import { builtins } from './commands/builtins';
 import { labCommand } from './commands/lab';
 import { textCommands } from './commands/text';
+import { kubectlCommand } from './commands/kubectl';
+import { systemUser } from '../api/types';
 import { Session, type CommandFn } from './session';
 
 /** `sleep DURATION`: lab time passes — at once on a stepped clock, in real time otherwise. */
@@ -38,8 +40,14 @@ export interface ShellOptions {
 }
 
 export function createShell(lab: Lab, o: ShellOptions): Session {
+  const kubectl = kubectlCommand(lab.api, () => ({
+    user: systemUser,
+    space: 'supervisor',
+    namespace: 'default',
+    now: () => lab.clock.now(),
+  }));
   const commands = new Map<string, CommandFn>(
-    Object.entries({ ...builtins, ...textCommands, lab: labCommand(lab), sleep: sleepCommand(lab) }),
+    Object.entries({ ...builtins, ...textCommands, lab: labCommand(lab), sleep: sleepCommand(lab), kubectl }),
   );
   commands.set('help', ({ out }) => {
     out(

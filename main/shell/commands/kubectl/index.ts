@@ -1,0 +1,43 @@
+// kubectl in the lab shell: the same API requests the real kubectl makes, through ApiServer. Subcommands
+// arrive one by one; `get` is here, the rest of kubectl follows.
+import type { ApiServer } from '../../../api/server';
+import type { UserInfo } from '../../../api/types';
+import type { CommandFn } from '../../session';
+import { FlagError } from './flags';
+import { get } from './get';
+
+export interface KubectlContext {
+  user: UserInfo;
+  /** the API space of the current context (the Supervisor, a guest cluster) */
+  space: string;
+  namespace: string;
+  now(): Date;
+}
+
+export function kubectlCommand(api: ApiServer, context: () => KubectlContext): CommandFn {
+  return (ctx) => {
+    const [, sub, ...rest] = ctx.argv;
+    try {
+      switch (sub) {
+        case 'get':
+          return get(api, context(), ctx, rest);
+        case undefined:
+          ctx.out(
+            'kubectl controls the Kubernetes cluster manager.\n\nAvailable in the lab shell so far: get\n',
+          );
+          return 0;
+        default:
+          ctx.err(`error: unknown command "${sub}" for "kubectl"\n`);
+          return 1;
+      }
+    } catch (e) {
+      if (e instanceof FlagError) {
+        ctx.err(`Error: ${e.message}\nSee 'kubectl ${sub} --help' for usage.\n`);
+        return 1;
+      }
+      throw e;
+    } finally {
+      api.flush();
+    }
+  };
+}
