@@ -7,7 +7,6 @@ import type { RandomSource, TimeSource } from './environment';
 import {
   ApiError,
   badRequest,
-  expired,
   forbidden,
   methodNotAllowed,
   notFound,
@@ -20,8 +19,6 @@ import { applyPatch, patchContentTypes, type PatchType } from './patch';
 import { containerOf, defaultLogSource, replicasPatch, scaleOf, type LogSource } from './subresources';
 import { parseResourcePath, pathNotFound } from './paths';
 import { servedIn, type Registry, type ResolvedKind } from './registry';
-import { matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors';
-import { buildTable, type IncludeObject } from './table';
 import {
   systemUser,
   type Disposable,
@@ -32,6 +29,7 @@ import {
   type WatchEvent,
 } from './types';
 import { WatchHub } from './watch';
+import { listObject, page, selectorPredicate, tableOf, type Query } from './list';
 import {
   Writer,
   type DeleteOptions,
@@ -40,7 +38,7 @@ import {
   type WriteOptions,
 } from './writer';
 
-export type Query = Record<string, string | undefined>;
+export type { Query } from './list';
 
 export interface ResourceRequest {
   verb: Verb;
@@ -99,12 +97,6 @@ function withBodyDryRun(q: Query, body: unknown): Query {
   if (q.dryRun !== undefined || !Array.isArray(d) || d.length === 0) return q;
   if (d.length !== 1 || d[0] !== 'All') throw badRequest(`Invalid dry run value: ${JSON.stringify(d)}`);
   return { ...q, dryRun: 'All' };
-}
-
-interface Continue {
-  rv: number;
-  ns: string;
-  name: string;
 }
 
 export class ApiServer {
@@ -471,22 +463,7 @@ export class ApiServer {
   }
 
   private predicate(kind: ResolvedKind, q: Query): { fn: (o: KubeObject) => boolean; filtered: boolean } {
-    const labels = q.labelSelector ? parseLabelSelector(q.labelSelector) : [];
-    const fields = q.fieldSelector ? parseFieldSelector(q.fieldSelector) : [];
-    const getters = fields.map((f) => {
-      if (f.field === 'metadata.name') return (o: KubeObject) => o.metadata.name;
-      if (f.field === 'metadata.namespace') return (o: KubeObject) => o.metadata.namespace ?? '';
-      const g = kind.fieldSelectors?.[f.field];
-      if (!g) throw badRequest(`field label not supported: ${f.field}`);
-      return g;
-    });
-    if (labels.length === 0 && fields.length === 0) return { fn: () => true, filtered: false };
-    return {
-      filtered: true,
-      fn: (o) =>
-        matchesLabels(labels, o.metadata.labels) &&
-        fields.every((f, i) => ((getters[i]!(o) ?? '') === f.value) === (f.op === '=')),
-    };
+    return selectorPredicate(kind, q.labelSelector, q.fieldSelector);
   }
 
   private list(kind: ResolvedKind, r: ResourceRequest, q: Query): ListObject {
@@ -494,41 +471,14 @@ export class ApiServer {
     const rv = this.store.currentRv();
     let items = this.objects.list(kind, r.cluster, kind.namespaced ? r.namespace : undefined);
     if (matches.filtered) items = items.filter(matches.fn);
-    let next: string | undefined;
-    let remaining: number | undefined;
-    if (q.continue) {
-      const c = this.decodeContinue(q.continue);
-      items = items.filter((o) => {
-        const ns = o.metadata.namespace ?? '';
-        return ns > c.ns || (ns === c.ns && (o.metadata.name ?? '') > c.name);
-      });
-    }
-    const limit = q.limit ? Number(q.limit) : 0;
-    if (!Number.isInteger(limit) || limit < 0) throw badRequest(`invalid limit: ${q.limit}`);
-    if (limit > 0 && items.length > limit) {
-      remaining = items.length - limit;
-      items = items.slice(0, limit);
-      const last = items[items.length - 1]!.metadata;
-      next = Buffer.from(JSON.stringify({ rv, ns: last.namespace ?? '', name: last.name })).toString(
-        'base64url',
-      );
-    }
-    if (r.table) return this.table(kind, items, q, String(rv), next, remaining) as unknown as ListObject;
-    const list = this.listObject(kind, items, String(rv));
-    if (next) {
-      list.metadata.continue = next;
-      list.metadata.remainingItemCount = remaining;
-    }
-    return list;
+    const p = page(items, q, rv, this.store.compactedRv());
+    if (r.table)
+      return this.table(kind, p.items, q, String(rv), p.next, p.remaining) as unknown as ListObject;
+    return listObject(kind, p.items, String(rv), p.next, p.remaining);
   }
 
   private listObject(kind: ResolvedKind, items: KubeObject[], rv: string): ListObject {
-    return {
-      apiVersion: kind.apiVersion,
-      kind: `${kind.kind}List`,
-      metadata: { resourceVersion: rv },
-      items,
-    };
+    return listObject(kind, items, rv);
   }
 
   private table(
@@ -539,35 +489,7 @@ export class ApiServer {
     next?: string,
     remaining?: number,
   ) {
-    const include = (q.includeObject ?? 'Metadata') as IncludeObject;
-    const metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number } = {
-      resourceVersion: rv,
-    };
-    if (next) {
-      metadata.continue = next;
-      metadata.remainingItemCount = remaining;
-    }
-    return buildTable(kind, items, { now: this.clock.now() }, include, metadata);
-  }
-
-  private decodeContinue(token: string): Continue {
-    let c: Continue;
-    try {
-      c = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Continue;
-    } catch {
-      throw badRequest('continue key is not valid: illegal base64 data');
-    }
-    if (typeof c?.rv !== 'number' || typeof c.ns !== 'string' || typeof c.name !== 'string') {
-      throw badRequest(
-        'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
-      );
-    }
-    if (c.rv < this.store.compactedRv()) {
-      throw expired(
-        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
-      );
-    }
-    return c;
+    return tableOf(kind, items, q, rv, this.clock.now(), next, remaining);
   }
 
   private writeOptions(r: ResourceRequest, q: Query): WriteOptions {
