@@ -1,7 +1,10 @@
 // REST paths as the Kubernetes API lays them out:
 //   /api/v1/[namespaces/{ns}/]{resource}[/{name}[/{subresource}]]
 //   /apis/{group}/{version}/[namespaces/{ns}/]{resource}[/{name}[/{subresource}]]
-import { statusFailure } from './errors';
+import { methodNotAllowed, statusFailure, unsupportedMediaType } from './errors';
+import { patchContentTypes, type PatchType } from './patch';
+import type { HttpLikeRequest, ResourceRequest } from './server';
+import type { Verb } from './types';
 import type { Registry } from './registry';
 
 export interface ResourcePath {
@@ -41,4 +44,37 @@ export function parseResourcePath(path: string, registry: Registry): ResourcePat
   const [resource, name, subresource, ...extra] = rest;
   if (extra.length || !resource) throw pathNotFound();
   return { group, version, resource, name, subresource };
+}
+
+/** A request as a transport sees it (method, path, query, content type) as the API's ResourceRequest. */
+export function toResourceRequest(h: HttpLikeRequest, registry: Registry): ResourceRequest {
+  const p = parseResourcePath(h.path, registry);
+  const q = h.query ?? {};
+  const method = h.method.toUpperCase();
+  let verb: Verb;
+  if (method === 'GET') verb = p.name ? 'get' : q.watch === 'true' || q.watch === '1' ? 'watch' : 'list';
+  else if (method === 'POST') verb = 'create';
+  else if (method === 'PUT') verb = 'update';
+  else if (method === 'PATCH') verb = 'patch';
+  else if (method === 'DELETE') verb = p.name ? 'delete' : 'deletecollection';
+  else throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+  let patchType: PatchType | undefined;
+  if (verb === 'patch') {
+    const ct = (h.contentType ?? '').split(';')[0]!.trim();
+    patchType = patchContentTypes[ct];
+    if (!patchType)
+      throw unsupportedMediaType(
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+      );
+  }
+  return {
+    verb,
+    user: h.user,
+    cluster: h.cluster,
+    ...p,
+    query: q,
+    body: h.body,
+    patchType,
+    table: /as=Table/.test(h.accept ?? ''),
+  };
 }

@@ -12,12 +12,11 @@ import {
   notFound,
   statusFailure,
   toApiError,
-  unsupportedMediaType,
 } from './errors';
 import { keyOf, Objects } from './objects';
-import { applyPatch, patchContentTypes, type PatchType } from './patch';
+import { applyPatch, type PatchType } from './patch';
 import { containerOf, defaultLogSource, replicasPatch, scaleOf, type LogSource } from './subresources';
-import { parseResourcePath, pathNotFound } from './paths';
+import { pathNotFound, toResourceRequest } from './paths';
 import { servedIn, type Registry, type ResolvedKind } from './registry';
 import {
   systemUser,
@@ -193,7 +192,7 @@ export class ApiServer {
       this.checkScope(kind, r);
       this.authorize(r, kind, 'watch');
       const q = r.query ?? {};
-      const matches = this.predicate(kind, q);
+      const matches = selectorPredicate(kind, q.labelSelector, q.fieldSelector);
       const namespace = kind.namespaced ? r.namespace : undefined;
       const byName = r.name;
       const watch = this.hub.watch(
@@ -239,35 +238,7 @@ export class ApiServer {
   }
 
   toResourceRequest(h: HttpLikeRequest): ResourceRequest {
-    const p = parseResourcePath(h.path, this.registry);
-    const q = h.query ?? {};
-    const method = h.method.toUpperCase();
-    let verb: Verb;
-    if (method === 'GET') verb = p.name ? 'get' : q.watch === 'true' || q.watch === '1' ? 'watch' : 'list';
-    else if (method === 'POST') verb = 'create';
-    else if (method === 'PUT') verb = 'update';
-    else if (method === 'PATCH') verb = 'patch';
-    else if (method === 'DELETE') verb = p.name ? 'delete' : 'deletecollection';
-    else throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-    let patchType: PatchType | undefined;
-    if (verb === 'patch') {
-      const ct = (h.contentType ?? '').split(';')[0]!.trim();
-      patchType = patchContentTypes[ct];
-      if (!patchType)
-        throw unsupportedMediaType(
-          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
-        );
-    }
-    return {
-      verb,
-      user: h.user,
-      cluster: h.cluster,
-      ...p,
-      query: q,
-      body: h.body,
-      patchType,
-      table: /as=Table/.test(h.accept ?? ''),
-    };
+    return toResourceRequest(h, this.registry);
   }
 
   /** One watch event's object as a Table, for watches that asked for Tables (kubectl get -w). */
@@ -361,7 +332,7 @@ export class ApiServer {
             (obj) => this.writer.delete(kind, obj.metadata.namespace ?? '', obj.metadata.name!, d, o).object,
           ),
         );
-        return { status: 200, body: this.listObject(kind, items, String(this.store.currentRv())) };
+        return { status: 200, body: listObject(kind, items, String(this.store.currentRv())) };
       }
       default:
         throw methodNotAllowed('the server does not allow this method on the requested resource');
@@ -462,12 +433,8 @@ export class ApiServer {
       });
   }
 
-  private predicate(kind: ResolvedKind, q: Query): { fn: (o: KubeObject) => boolean; filtered: boolean } {
-    return selectorPredicate(kind, q.labelSelector, q.fieldSelector);
-  }
-
   private list(kind: ResolvedKind, r: ResourceRequest, q: Query): ListObject {
-    const matches = this.predicate(kind, q);
+    const matches = selectorPredicate(kind, q.labelSelector, q.fieldSelector);
     const rv = this.store.currentRv();
     let items = this.objects.list(kind, r.cluster, kind.namespaced ? r.namespace : undefined);
     if (matches.filtered) items = items.filter(matches.fn);
@@ -475,10 +442,6 @@ export class ApiServer {
     if (r.table)
       return this.table(kind, p.items, q, String(rv), p.next, p.remaining) as unknown as ListObject;
     return listObject(kind, p.items, String(rv), p.next, p.remaining);
-  }
-
-  private listObject(kind: ResolvedKind, items: KubeObject[], rv: string): ListObject {
-    return listObject(kind, items, rv);
   }
 
   private table(
