@@ -5,6 +5,8 @@ import type { UserInfo } from '../../../api/types';
 import type { CommandFn } from '../../session';
 import { FlagError } from './flags';
 import { get } from './get';
+import { applyOrCreate } from './apply';
+import { del } from './delete';
 
 export interface KubectlContext {
   user: UserInfo;
@@ -21,9 +23,15 @@ export function kubectlCommand(api: ApiServer, context: () => KubectlContext): C
       switch (sub) {
         case 'get':
           return get(api, context(), ctx, rest);
+        case 'apply':
+          return applyOrCreate(api, context(), ctx, rest, 'apply');
+        case 'create':
+          return applyOrCreate(api, context(), ctx, rest, 'create');
+        case 'delete':
+          return del(api, context(), ctx, rest);
         case undefined:
           ctx.out(
-            'kubectl controls the Kubernetes cluster manager.\n\nAvailable in the lab shell so far: get\n',
+            'kubectl controls the Kubernetes cluster manager.\n\nAvailable in the lab shell so far: get, apply, create -f, delete\n',
           );
           return 0;
         default:

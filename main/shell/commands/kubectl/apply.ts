@@ -1,0 +1,195 @@
+// kubectl apply -f and create -f in the lab shell. apply is client-side apply as kubectl does it: the
+// manifest is kept in the last-applied-configuration annotation, and a three-way patch (what was applied
+// before, what is applied now, what is live) changes only what the manifest changed.
+import type { ApiServer } from '../../../api/server';
+import type { ResolvedKind } from '../../../api/registry';
+import type { KubeObject, Status } from '../../../api/types';
+import type { CommandContext } from '../../session';
+import { parseFlags } from './flags';
+import type { KubectlContext } from './index';
+import { ManifestError, readManifests, type Manifest } from './manifests';
+
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const sortKeys = (x: unknown): unknown =>
+  Array.isArray(x)
+    ? x.map(sortKeys)
+    : isObject(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, sortKeys(x[k])]),
+        )
+      : x;
+
+/** `deployment.apps/web`, `configmap/settings`: how kubectl names an object in its messages. */
+export const typeName = (k: ResolvedKind) => (k.group ? `${k.singular}.${k.group}` : k.singular);
+
+/**
+ * The strategic merge patch from live to modified, deleting what original had and modified dropped.
+ * Lists that differ are replaced whole ($patch: replace), so an item removed from the manifest goes.
+ */
+export function threeWayPatch(
+  original: unknown,
+  modified: Record<string, unknown>,
+  current: unknown,
+): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  const cur = isObject(current) ? current : {};
+  const orig = isObject(original) ? original : {};
+  for (const [k, v] of Object.entries(modified)) {
+    if (isObject(v) && isObject(cur[k])) {
+      const sub = threeWayPatch(orig[k], v, cur[k]);
+      if (Object.keys(sub).length) patch[k] = sub;
+    } else if (Array.isArray(v) && Array.isArray(cur[k])) {
+      const curList = cur[k] as unknown[];
+      const covered =
+        v.length === curList.length &&
+        v.every((item, i) =>
+          isObject(item) && isObject(curList[i])
+            ? Object.keys(threeWayPatch(undefined, item, curList[i])).length === 0
+            : same(item, curList[i]),
+        );
+      if (!covered) patch[k] = [...v, { $patch: 'replace' }];
+    } else if (!same(v, cur[k])) patch[k] = v;
+  }
+  for (const k of Object.keys(orig)) {
+    if (!(k in modified) && k in cur) patch[k] = null;
+  }
+  return patch;
+}
+
+function resolveKind(api: ApiServer, k: KubectlContext, m: Manifest): ResolvedKind | string {
+  const o = m.object;
+  const kind = api.registry.byApiVersionKind(String(o.apiVersion ?? ''), String(o.kind ?? ''));
+  const flavor = api.flavorOf(k.space);
+  if (!kind || (kind.flavors && flavor && !kind.flavors.includes(flavor))) {
+    const [group, version] = String(o.apiVersion ?? '').includes('/')
+      ? String(o.apiVersion).split('/')
+      : ['', String(o.apiVersion ?? '')];
+    return `error: resource mapping not found for name: "${o.metadata?.name ?? ''}" namespace: "${o.metadata?.namespace ?? ''}" from "${m.source}": no matches for kind "${String(o.kind)}" in version "${group ? `${group}/` : ''}${version}"\nensure CRDs are installed first\n`;
+  }
+  return kind;
+}
+
+function target(kind: ResolvedKind, k: KubectlContext, o: KubeObject, override?: string) {
+  const namespace = kind.namespaced ? (o.metadata?.namespace ?? override ?? k.namespace) : undefined;
+  return {
+    user: k.user,
+    cluster: k.space,
+    group: kind.group,
+    version: kind.version,
+    resource: kind.plural,
+    namespace,
+  };
+}
+
+export function applyOrCreate(
+  api: ApiServer,
+  k: KubectlContext,
+  ctx: CommandContext,
+  argv: string[],
+  mode: 'apply' | 'create',
+): number {
+  const { values } = parseFlags(argv, [
+    { long: 'filename', short: 'f', kind: 'string' },
+    { long: 'namespace', short: 'n', kind: 'string' },
+    { long: 'dry-run', kind: 'string' },
+  ]);
+  const files = argv
+    .flatMap((a, i) =>
+      a === '-f' || a === '--filename'
+        ? [argv[i + 1]!]
+        : a.startsWith('--filename=')
+          ? [a.slice(11)]
+          : /^-f./.test(a)
+            ? [a.slice(2)]
+            : [],
+    )
+    .filter(Boolean);
+  if (!files.length) {
+    ctx.err(`error: must specify one of -f and -k\n\n`);
+    return 1;
+  }
+  let manifests: Manifest[];
+  try {
+    manifests = readManifests(ctx, files);
+  } catch (e) {
+    if (e instanceof ManifestError) {
+      ctx.err(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const ns = values.get('namespace') as string | undefined;
+  const dryRun = values.get('dry-run') === 'server' ? { dryRun: 'All' } : {};
+  const suffix = values.get('dry-run') === 'server' ? ' (server dry run)' : '';
+  let status = 0;
+  for (const m of manifests) {
+    const kind = resolveKind(api, k, m);
+    if (typeof kind === 'string') {
+      ctx.err(kind);
+      status = 1;
+      continue;
+    }
+    const base = target(kind, k, m.object, ns);
+    const name = m.object.metadata?.name ?? '';
+    const query = {
+      fieldValidation: 'Strict',
+      fieldManager: mode === 'apply' ? 'kubectl-client-side-apply' : 'kubectl-create',
+      ...dryRun,
+    };
+    const fail = (s: Status, verb: string) => {
+      ctx.err(`Error from server (${s.reason}): error when ${verb} "${m.source}": ${s.message}\n`);
+      status = 1;
+    };
+    if (mode === 'create') {
+      const r = api.request({ ...base, verb: 'create', body: m.object, query });
+      if (r.status >= 400) fail(r.body as Status, 'creating');
+      else ctx.out(`${typeName(kind)}/${(r.body as KubeObject).metadata.name} created${suffix}\n`);
+      continue;
+    }
+    // apply: the manifest, with itself recorded as the last applied configuration
+    // as kubectl does, the namespace is filled in before anything is recorded or compared
+    const applied = sortKeys(JSON.parse(JSON.stringify(m.object))) as KubeObject;
+    if (base.namespace) applied.metadata = { ...applied.metadata, namespace: base.namespace };
+    const annotations = { ...(applied.metadata?.annotations ?? {}) };
+    delete annotations[LAST_APPLIED];
+    // kubectl records the manifest (namespace filled in) with its annotations, minus this one
+    const record = JSON.parse(JSON.stringify(applied)) as KubeObject;
+    record.metadata = { ...record.metadata, annotations };
+    const modified = {
+      ...applied,
+      metadata: {
+        ...applied.metadata,
+        annotations: { ...annotations, [LAST_APPLIED]: `${JSON.stringify(sortKeys(record))}\n` },
+      },
+    } as KubeObject;
+    const live = name ? api.request({ ...base, verb: 'get', name }) : { status: 404, body: undefined };
+    if (live.status === 404) {
+      const r = api.request({ ...base, verb: 'create', body: modified, query });
+      if (r.status >= 400) fail(r.body as Status, 'creating');
+      else ctx.out(`${typeName(kind)}/${name} created${suffix}\n`);
+      continue;
+    }
+    if (live.status >= 400) {
+      fail(live.body as Status, 'retrieving current configuration of');
+      continue;
+    }
+    const current = live.body as KubeObject;
+    const lastText = current.metadata.annotations?.[LAST_APPLIED];
+    const original = lastText ? (JSON.parse(lastText) as unknown) : undefined;
+    const patch = threeWayPatch(original, modified as unknown as Record<string, unknown>, current);
+    if (Object.keys(patch).length === 0) {
+      ctx.out(`${typeName(kind)}/${name} unchanged${suffix}\n`);
+      continue;
+    }
+    const r = api.request({ ...base, verb: 'patch', name, body: patch, patchType: 'strategic', query });
+    if (r.status >= 400) fail(r.body as Status, 'applying patch to');
+    else ctx.out(`${typeName(kind)}/${name} configured${suffix}\n`);
+  }
+  return status;
+}

@@ -1,0 +1,133 @@
+// kubectl delete in the lab shell: -f manifests, TYPE NAME…, TYPE/NAME, -l selector or --all.
+import type { ApiServer } from '../../../api/server';
+import type { KubeObject, Status } from '../../../api/types';
+import type { CommandContext } from '../../session';
+import { typeName } from './apply';
+import { parseFlags } from './flags';
+import type { KubectlContext } from './index';
+import { ManifestError, readManifests } from './manifests';
+
+export function del(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv: string[]): number {
+  const { values, args } = parseFlags(argv, [
+    { long: 'filename', short: 'f', kind: 'string' },
+    { long: 'namespace', short: 'n', kind: 'string' },
+    { long: 'selector', short: 'l', kind: 'string' },
+    { long: 'all', kind: 'bool' },
+    { long: 'dry-run', kind: 'string' },
+    { long: 'now', kind: 'bool' },
+    { long: 'wait', kind: 'bool' },
+    { long: 'grace-period', kind: 'string' },
+    { long: 'ignore-not-found', kind: 'bool' },
+  ]);
+  const flavor = api.flavorOf(k.space);
+  const ns = (values.get('namespace') as string | undefined) ?? k.namespace;
+  const dry = values.get('dry-run') === 'server';
+  const suffix = dry ? ' (server dry run)' : '';
+  const body = dry ? { dryRun: ['All'] } : {};
+  let status = 0;
+  const deleteOne = (kindName: string, o: { name: string; namespace?: string }, source?: string): void => {
+    const kind = api.registry.resolve(kindName, flavor)!;
+    const r = api.request({
+      verb: 'delete',
+      user: k.user,
+      cluster: k.space,
+      group: kind.group,
+      version: kind.version,
+      resource: kind.plural,
+      namespace: kind.namespaced ? (o.namespace ?? ns) : undefined,
+      name: o.name,
+      body,
+    });
+    if (r.status >= 400) {
+      const s = r.body as Status;
+      if (s.code === 404 && values.get('ignore-not-found') === true) return;
+      ctx.err(
+        `Error from server (${s.reason}): ${source ? `error when deleting "${source}": ` : ''}${s.message}\n`,
+      );
+      status = 1;
+    } else ctx.out(`${typeName(kind)} "${o.name}" deleted${suffix}\n`);
+  };
+
+  const file = values.get('filename') as string | undefined;
+  if (file) {
+    try {
+      for (const m of readManifests(ctx, [file])) {
+        const kind = api.registry.byApiVersionKind(
+          String(m.object.apiVersion ?? ''),
+          String(m.object.kind ?? ''),
+        );
+        if (!kind) {
+          ctx.err(
+            `error: resource mapping not found for name: "${m.object.metadata?.name ?? ''}" namespace: "" from "${m.source}": no matches for kind "${String(m.object.kind)}" in version "${String(m.object.apiVersion)}"\n`,
+          );
+          status = 1;
+          continue;
+        }
+        deleteOne(
+          kind.plural,
+          { name: m.object.metadata.name ?? '', namespace: m.object.metadata.namespace },
+          m.source,
+        );
+      }
+    } catch (e) {
+      if (!(e instanceof ManifestError)) throw e;
+      ctx.err(`${e.message}\n`);
+      return 1;
+    }
+    return status;
+  }
+
+  // TYPE NAME…, TYPE/NAME…, TYPE -l sel, TYPE --all
+  const pairs: { type: string; name: string }[] = [];
+  let type: string | undefined;
+  for (const a of args) {
+    if (a.includes('/')) {
+      const [t, n] = a.split('/', 2);
+      pairs.push({ type: t!, name: n! });
+    } else if (!type) type = a;
+    else pairs.push({ type, name: a });
+  }
+  if (!type && pairs.length === 0) {
+    ctx.err(
+      "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n",
+    );
+    return 1;
+  }
+  for (const t of new Set([...(type ? [type] : []), ...pairs.map((p) => p.type)])) {
+    if (!api.registry.resolve(t, flavor)) {
+      ctx.err(`error: the server doesn't have a resource type "${t}"\n`);
+      return 1;
+    }
+  }
+  const selector = values.get('selector') as string | undefined;
+  if (type && pairs.length === 0) {
+    if (!selector && values.get('all') !== true) {
+      ctx.err('error: resource(s) were provided, but no name was specified\n');
+      return 1;
+    }
+    const kind = api.registry.resolve(type, flavor)!;
+    const r = api.request({
+      verb: 'list',
+      user: k.user,
+      cluster: k.space,
+      group: kind.group,
+      version: kind.version,
+      resource: kind.plural,
+      namespace: kind.namespaced ? ns : undefined,
+      query: { labelSelector: selector },
+    });
+    if (r.status >= 400) {
+      ctx.err(`Error from server (${(r.body as Status).reason}): ${(r.body as Status).message}\n`);
+      return 1;
+    }
+    const items = (r.body as { items: KubeObject[] }).items;
+    if (items.length === 0) {
+      ctx.out('No resources found\n'); // on stdout for delete, unlike get
+      return 0;
+    }
+    for (const o of items) deleteOne(type, { name: o.metadata.name!, namespace: o.metadata.namespace });
+    return status;
+  }
+  for (const p of pairs) deleteOne(p.type, { name: p.name });
+  return status;
+}
