@@ -7,6 +7,7 @@ import { FlagError } from './flags';
 import { get } from './get';
 import { applyOrCreate } from './apply';
 import { del } from './delete';
+import { apiResources, apiVersions } from './discovery';
 
 export interface KubectlContext {
   user: UserInfo;
@@ -29,9 +30,13 @@ export function kubectlCommand(api: ApiServer, context: () => KubectlContext): C
           return applyOrCreate(api, context(), ctx, rest, 'create');
         case 'delete':
           return del(api, context(), ctx, rest);
+        case 'api-resources':
+          return apiResources(api, context(), ctx, rest);
+        case 'api-versions':
+          return apiVersions(api, context(), ctx);
         case undefined:
           ctx.out(
-            'kubectl controls the Kubernetes cluster manager.\n\nAvailable in the lab shell so far: get, apply, create -f, delete\n',
+            'kubectl controls the Kubernetes cluster manager.\n\nAvailable in the lab shell so far: get, apply, create -f, delete, api-resources, api-versions\n',
           );
           return 0;
         default:

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import type { Lab } from '../../main/sim/lab';
+import { createShell } from '../../main/shell';
+import { enableWorkloadManagement } from '../../main/sim/vcenter/operations';
+import { adminClient, newLab, pod } from '../helpers/lab';
+import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
+import { defaultScenario, nsxEnable } from '../helpers/scenario';
+
+if (!haveKubectl)
+  console.warn(
+    `SKIPPED: the differential kubectl get suite needs kubectl at ${KUBECTL}; none is installed here.`,
+  );
+
+/** Runs a command line in the lab shell, capturing stdout and stderr apart. */
+async function inApp(lab: Lab, line: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  const session = createShell(lab, { write: (d) => (stdout += d), terminal: false });
+  await session.runScript(`${line} 2> /tmp-stderr.txt`);
+  const code = session.lastStatus;
+  const stderr = session.workspace.read('/tmp-stderr.txt');
+  session.workspace.remove('/tmp-stderr.txt');
+  return { code, stdout, stderr };
+}
+
+describe.skipIf(!haveKubectl)(
+  'kubectl reads (get, api-resources, api-versions) in the lab shell equal the real kubectl',
+  () => {
+    let lab: Lab;
+    let s: Served;
+    beforeAll(async () => {
+      lab = newLab({ scenario: defaultScenario() });
+      enableWorkloadManagement(lab.world.vc, nsxEnable());
+      lab.advance(20 * 60_000);
+      const c = adminClient(lab);
+      for (const ns of ['demo', 'empty'])
+        c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      c.create(pod('web-1', 'demo', { labels: { app: 'web' } }));
+      c.create(pod('web-2', 'demo', { labels: { app: 'web', tier: 'front' } }));
+      c.create(pod('db-1', 'demo', { labels: { app: 'db' } }));
+      c.create(pod('web', 'default'));
+      c.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'settings', namespace: 'demo' },
+        data: { color: 'blue' },
+      });
+      lab.advance(125_000);
+      s = await serveLab(lab);
+    });
+    afterAll(async () => {
+      await s?.endpoint.close();
+      lab?.close();
+      if (s) rmSync(s.dir, { recursive: true, force: true });
+    });
+
+    const corpus = [
+      'get pods',
+      'get pods -n demo',
+      'get po -n demo -o wide',
+      'get pods -A',
+      'get pods -A --show-labels',
+      'get pods -n demo -l app=web',
+      'get pods -n demo -l tier',
+      'get pods -n demo --field-selector metadata.name=db-1',
+      'get pods -n demo -o name',
+      'get pod web-1 -n demo -o json',
+      'get pods -n demo -o json',
+      'get pod web-1 web-2 -n demo',
+      'get ns',
+      'get namespaces --no-headers',
+      'get nodes',
+      'get no -o wide',
+      'get cm -n demo',
+      'get pods -n empty',
+      'get pod nope',
+      'get pod web nope',
+      'get widgets',
+      'get pods -n demo -l "app in (web"',
+      'get pods --field-selector spec.unknown=x',
+      'get pods --bogus',
+      'get pods -x',
+      'api-resources',
+      'api-resources -o wide',
+      'api-resources -o name',
+      'api-resources --namespaced=false',
+      'api-resources --api-group=apps --no-headers',
+      'api-versions',
+    ];
+
+    for (const line of corpus) {
+      it(`kubectl ${line}`, async () => {
+        const argv = line.match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"|"$/g, ''));
+        const real = await s.kubectl(argv);
+        const ours = await inApp(lab, `kubectl ${line}`);
+        expect({ code: ours.code, stdout: ours.stdout, stderr: ours.stderr }).toEqual({
+          code: real.code,
+          stdout: real.stdout,
+          stderr: real.stderr,
+        });
+      });
+    }
+  },
+);
