@@ -8,6 +8,7 @@ import { get } from './get';
 import { applyOrCreate } from './apply';
 import { del } from './delete';
 import { apiResources, apiVersions } from './discovery';
+import { labelOrAnnotate, patch, scale } from './modify';
 
 export interface KubectlContext {
   user: UserInfo;
@@ -30,13 +31,21 @@ export function kubectlCommand(api: ApiServer, context: () => KubectlContext): C
           return applyOrCreate(api, context(), ctx, rest, 'create');
         case 'delete':
           return del(api, context(), ctx, rest);
+        case 'label':
+          return labelOrAnnotate(api, context(), ctx, rest, 'label');
+        case 'annotate':
+          return labelOrAnnotate(api, context(), ctx, rest, 'annotation');
+        case 'patch':
+          return patch(api, context(), ctx, rest);
+        case 'scale':
+          return scale(api, context(), ctx, rest);
         case 'api-resources':
           return apiResources(api, context(), ctx, rest);
         case 'api-versions':
           return apiVersions(api, context(), ctx);
         case undefined:
           ctx.out(
-            'kubectl controls the Kubernetes cluster manager.\n\nAvailable in the lab shell so far: get, apply, create -f, delete, api-resources, api-versions\n',
+            'kubectl controls the Kubernetes cluster manager.\n\nAvailable in the lab shell so far: get, apply, create -f, delete, label, annotate, patch, scale, api-resources, api-versions\n',
           );
           return 0;
         default:
