@@ -9,6 +9,7 @@ import { textCommands } from './commands/text';
 import { kubectlCommand } from './commands/kubectl';
 import { systemUser } from '../api/types';
 import { Session, type CommandFn } from './session';
+import { complete } from './completion';
 
 /** `sleep DURATION`: lab time passes — at once on a stepped clock, in real time otherwise. */
 function sleepCommand(lab: Lab): CommandFn {
@@ -59,6 +60,16 @@ export function createShell(lab: Lab, o: ShellOptions): Session {
     workspace: new Workspace(lab.store, () => lab.clock.nowMs()),
     commands,
     prompt: () => 'administrator@vsphere.local $ ',
+    complete: (session, line, cursor) =>
+      complete(line, cursor, {
+        api: lab.api,
+        workspace: session.workspace,
+        cwd: session.cwd,
+        commands: [...commands.keys(), ...session.aliases.keys()],
+        user: systemUser,
+        space: 'supervisor',
+        namespace: 'default',
+      }),
     history: o.history,
     write: o.write,
     terminal: o.terminal,

@@ -5,6 +5,7 @@
 import { resolvePath, type Workspace } from '../store/files';
 import { expandWord, literal, parse, type AndOr, type Command, type Word } from './language/parser';
 import { LineEditor, splitKeys } from './lineEditor';
+import { commonPrefix } from './completion';
 
 export interface CommandContext {
   argv: string[];
@@ -24,6 +25,8 @@ export interface SessionOptions {
   workspace: Workspace;
   commands: Map<string, CommandFn>;
   prompt?: (s: Session) => string;
+  /** candidates for Tab at the cursor: the word being completed and what it could become */
+  complete?: (s: Session, line: string, cursor: number) => { word: string; candidates: string[] };
   history?: string[];
   /** everything the session writes to the terminal */
   write(data: string): void;
@@ -94,6 +97,8 @@ export class Session {
         this.pending = [];
         this.lastStatus = 130;
         this.o.write(this.editor.reset(this.prompt()));
+      } else if (e.kind === 'complete') {
+        this.completeAt(e.line, e.cursor);
       } else if (e.kind === 'eof') {
         this.o.write('exit\r\n');
       } else if (e.kind === 'submit') {
@@ -109,6 +114,38 @@ export class Session {
       }
     }
     return false;
+  }
+
+  private lastTab = '';
+
+  /** Tab: one candidate is inserted; several extend to their common prefix, and a second Tab lists them. */
+  private completeAt(line: string, cursor: number): void {
+    if (!this.o.complete) return;
+    const { word, candidates } = this.o.complete(this, line, cursor);
+    if (candidates.length === 0) {
+      this.o.write('\x07');
+      return;
+    }
+    if (candidates.length === 1) {
+      const c = candidates[0]!;
+      this.o.write(this.editor.insert(c.slice(word.length) + (c.endsWith('/') ? '' : ' ')));
+      this.lastTab = '';
+      return;
+    }
+    const prefix = commonPrefix(candidates);
+    if (prefix.length > word.length) {
+      this.o.write(this.editor.insert(prefix.slice(word.length)));
+      this.lastTab = '';
+      return;
+    }
+    const key = `${line}\u0000${cursor}`;
+    if (this.lastTab === key) {
+      this.o.write(`\r\n${candidates.join('  ')}\r\n${this.editor.render()}`);
+      this.lastTab = '';
+    } else {
+      this.o.write('\x07');
+      this.lastTab = key;
+    }
   }
 
   /** Runs a script to the end (also for `-c` and script files); returns the last status. */

@@ -8,6 +8,7 @@ const suites: Record<string, Suite> = {
   store: () => import('./store').then((m) => m.default()),
   drs: () => import('./drs').then((m) => m.default()),
   endpoint: () => import('./endpoint').then((m) => m.default()),
+  shell: () => import('./shell').then((m) => m.default()),
 };
 
 async function main(args: readonly string[]): Promise<number> {

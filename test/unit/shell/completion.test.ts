@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Lab } from '../../../main/sim/lab';
+import { createShell } from '../../../main/shell';
+import { adminClient, newLab, pod } from '../../helpers/lab';
+import { defaultScenario } from '../../helpers/scenario';
+import { Screen } from '../../helpers/screen';
+
+let lab: Lab;
+afterEach(() => lab?.close());
+
+async function shell() {
+  lab = newLab({ scenario: defaultScenario() });
+  const c = adminClient(lab);
+  for (const n of ['web-1', 'web-2', 'db-1']) c.create(pod(n));
+  const screen = new Screen(120, 20);
+  const writes: Promise<void>[] = [];
+  const session = createShell(lab, { write: (d) => writes.push(screen.write(d)) });
+  session.start();
+  session.workspace.write('/notes.txt', 'x');
+  const type = async (keys: string) => {
+    session.feed(keys);
+    await session.idle();
+    await Promise.all(writes);
+  };
+  return { session, screen, type };
+}
+
+describe('Tab completion', () => {
+  it('completes commands, kubectl subcommands, resource types and live object names', async () => {
+    const { session, type } = await shell();
+    await type('kubec\t');
+    expect(session.editor.line).toBe('kubectl ');
+    await type('ge\t');
+    expect(session.editor.line).toBe('kubectl get ');
+    await type('pod\t');
+    expect(session.editor.line).toBe('kubectl get pods ');
+    await type('d\t');
+    expect(session.editor.line).toBe('kubectl get pods db-1 ');
+  });
+
+  it('extends to the common prefix, and lists the candidates on a second Tab', async () => {
+    const { session, screen, type } = await shell();
+    await type('k get pods w\t');
+    expect(session.editor.line).toBe('k get pods web-');
+    await type('\t');
+    await type('\t');
+    const lines = screen.lines();
+    expect(lines).toContain('web-1  web-2');
+    expect(lines[lines.length - 1]).toBe('administrator@vsphere.local $ k get pods web-');
+  });
+
+  it('completes flags, lab hosts and workspace files', async () => {
+    const { session, type } = await shell();
+    await type('kubectl get pods --show-l\t');
+    expect(session.editor.line).toBe('kubectl get pods --show-labels ');
+    await type('\x15lab host fail esxi-03\t');
+    expect(session.editor.line).toBe('lab host fail esxi-03.lab.local ');
+    await type('\x15cat no\t');
+    expect(session.editor.line).toBe('cat notes.txt ');
+  });
+});
