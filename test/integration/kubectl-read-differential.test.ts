@@ -86,6 +86,15 @@ describe.skipIf(!haveKubectl)(
       'api-resources --namespaced=false',
       'api-resources --api-group=apps --no-headers',
       'api-versions',
+      'explain configmap',
+      'explain pods',
+      'explain pod.spec.restartPolicy',
+      'explain pod.spec.containers.ports',
+      'explain deploy.spec.replicas',
+      'explain deployment.spec.strategy',
+      'explain ns.status',
+      'explain pod.nope',
+      'explain nope',
     ];
 
     for (const line of corpus) {

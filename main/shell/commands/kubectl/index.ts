@@ -9,6 +9,7 @@ import { applyOrCreate } from './apply';
 import { del } from './delete';
 import { apiResources, apiVersions } from './discovery';
 import { labelOrAnnotate, patch, scale } from './modify';
+import { explain } from './explain';
 
 export interface KubectlContext {
   user: UserInfo;
@@ -39,13 +40,15 @@ export function kubectlCommand(api: ApiServer, context: () => KubectlContext): C
           return patch(api, context(), ctx, rest);
         case 'scale':
           return scale(api, context(), ctx, rest);
+        case 'explain':
+          return explain(api, context(), ctx, rest);
         case 'api-resources':
           return apiResources(api, context(), ctx, rest);
         case 'api-versions':
           return apiVersions(api, context(), ctx);
         case undefined:
           ctx.out(
-            'kubectl controls the Kubernetes cluster manager.\n\nAvailable in the lab shell so far: get, apply, create -f, delete, label, annotate, patch, scale, api-resources, api-versions\n',
+            'kubectl controls the Kubernetes cluster manager.\n\nAvailable in the lab shell so far: get, apply, create -f, delete, label, annotate, patch, scale, explain, api-resources, api-versions\n',
           );
           return 0;
         default:
