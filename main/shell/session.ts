@@ -197,12 +197,11 @@ export class Session {
 
   private async execute(script: AndOr[]): Promise<void> {
     for (const item of script) {
-      let status = await this.pipeline(item.first.commands);
+      let status = (this.lastStatus = await this.pipeline(item.first.commands));
       for (const next of item.rest) {
         if ((next.op === '&&' && status !== 0) || (next.op === '||' && status === 0)) continue;
-        status = await this.pipeline(next.pipeline.commands);
+        status = this.lastStatus = await this.pipeline(next.pipeline.commands);
       }
-      this.lastStatus = status;
     }
   }
 

@@ -28,6 +28,12 @@ const steps: { args: string[]; stdin?: string }[] = [
   // (an unknown kind is left out: the real kubectl then fetches OpenAPI v2 as protobuf, which the
   // endpoint does not serve yet; the lab shell prints what kubectl prints against a real API server)
   { args: ['apply', '-f', '-', '--dry-run=server'], stdin: cm('yellow') },
+  { args: ['apply', '-f', '-', '--dry-run=client'], stdin: cm('yellow') },
+  { args: ['apply', '-f', '-', '--dry-run=client'], stdin: cm('green', '') },
+  { args: ['apply', '-f', '-', '--dry-run=client'], stdin: cm('x').replace('name: settings', 'name: cm9') },
+  { args: ['create', '-f', '-', '--dry-run=client'], stdin: cm('x').replace('name: settings', 'name: cm9') },
+  { args: ['apply', '-f', '-', '--dry-run=maybe'], stdin: cm('yellow') },
+  { args: ['delete', 'cm', 'settings', '--dry-run=client'] },
   { args: ['get', 'cm', 'settings', '-o', 'json'] },
   { args: ['get', 'deploy', 'web', '-o', 'json'] },
   { args: ['label', 'cm', 'settings', 'tier=front'] },

@@ -35,6 +35,7 @@ describe('a lab shell session', () => {
     await type('echo hello world\r');
     await type('false; echo $?\r');
     await type('false && echo no || echo yes\r');
+    await type('false || echo $?\r');
     expect(screen.lines()).toEqual([
       '$ echo hello world',
       'hello world',
@@ -42,6 +43,8 @@ describe('a lab shell session', () => {
       '1',
       '$ false && echo no || echo yes',
       'yes',
+      '$ false || echo $?',
+      '1',
       '$',
     ]);
   });

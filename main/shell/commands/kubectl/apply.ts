@@ -125,8 +125,14 @@ export function applyOrCreate(
     throw e;
   }
   const ns = values.get('namespace') as string | undefined;
-  const dryRun = values.get('dry-run') === 'server' ? { dryRun: 'All' } : {};
-  const suffix = values.get('dry-run') === 'server' ? ' (server dry run)' : '';
+  const dryMode = values.get('dry-run') as string | undefined;
+  if (dryMode !== undefined && !['none', 'client', 'server'].includes(dryMode)) {
+    ctx.err(`error: Invalid dry-run value (${dryMode}). Must be "none", "server", or "client".\n`);
+    return 1;
+  }
+  const client = dryMode === 'client';
+  const dryRun = dryMode === 'server' ? { dryRun: 'All' } : {};
+  const suffix = dryMode === 'server' ? ' (server dry run)' : client ? ' (dry run)' : '';
   let status = 0;
   for (const m of manifests) {
     const kind = resolveKind(api, k, m);
@@ -146,6 +152,11 @@ export function applyOrCreate(
       ctx.err(`Error from server (${s.reason}): error when ${verb} "${m.source}": ${s.message}\n`);
       status = 1;
     };
+    if (client && mode === 'create') {
+      // a client dry run writes nothing: it says what would have been done
+      ctx.out(`${typeName(kind)}/${name} created${suffix}\n`);
+      continue;
+    }
     if (mode === 'create') {
       const r = api.request({ ...base, verb: 'create', body: m.object, query });
       if (r.status >= 400) fail(r.body as Status, 'creating');
@@ -170,6 +181,10 @@ export function applyOrCreate(
     } as KubeObject;
     const live = name ? api.request({ ...base, verb: 'get', name }) : { status: 404, body: undefined };
     if (live.status === 404) {
+      if (client) {
+        ctx.out(`${typeName(kind)}/${name} created${suffix}\n`);
+        continue;
+      }
       const r = api.request({ ...base, verb: 'create', body: modified, query });
       if (r.status >= 400) fail(r.body as Status, 'creating');
       else ctx.out(`${typeName(kind)}/${name} created${suffix}\n`);
@@ -182,6 +197,11 @@ export function applyOrCreate(
     const current = live.body as KubeObject;
     const lastText = current.metadata.annotations?.[LAST_APPLIED];
     const original = lastText ? (JSON.parse(lastText) as unknown) : undefined;
+    if (client) {
+      // as kubectl does, a client dry run of an existing object says configured without diffing
+      ctx.out(`${typeName(kind)}/${name} configured${suffix}\n`);
+      continue;
+    }
     const patch = threeWayPatch(original, modified as unknown as Record<string, unknown>, current);
     if (Object.keys(patch).length === 0) {
       ctx.out(`${typeName(kind)}/${name} unchanged${suffix}\n`);

@@ -21,12 +21,22 @@ export function del(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv
   ]);
   const flavor = api.flavorOf(k.space);
   const ns = (values.get('namespace') as string | undefined) ?? k.namespace;
-  const dry = values.get('dry-run') === 'server';
-  const suffix = dry ? ' (server dry run)' : '';
+  const dryMode = values.get('dry-run') as string | undefined;
+  if (dryMode !== undefined && !['none', 'client', 'server'].includes(dryMode)) {
+    ctx.err(`error: Invalid dry-run value (${dryMode}). Must be "none", "server", or "client".\n`);
+    return 1;
+  }
+  const dry = dryMode === 'server';
+  const client = dryMode === 'client';
+  const suffix = dry ? ' (server dry run)' : client ? ' (dry run)' : '';
   const body = dry ? { dryRun: ['All'] } : {};
   let status = 0;
   const deleteOne = (kindName: string, o: { name: string; namespace?: string }, source?: string): void => {
     const kind = api.registry.resolve(kindName, flavor)!;
+    if (client) {
+      ctx.out(`${typeName(kind)} "${o.name}" deleted${suffix}\n`);
+      return;
+    }
     const r = api.request({
       verb: 'delete',
       user: k.user,
