@@ -120,12 +120,24 @@ export class Workspace {
     });
   }
 
-  /** Moves a file (or a directory with everything in it). */
-  rename(from: string, to: string): void {
+  /**
+   * Moves a file (or a directory with everything in it), in one transaction. With `replace`, an existing
+   * file at `to` (or an empty directory, when moving a directory) is replaced, as rename(2) does.
+   */
+  rename(from: string, to: string, replace = false): void {
     this.store.transaction(() => {
       const r = this.row(from);
       if (!r) throw new FsError('ENOENT', from);
-      if (this.row(to)) throw new FsError('EEXIST', to);
+      if (from === to) throw new FsError('EINVAL', to);
+      if (r.dir && to.startsWith(`${from}/`)) throw new FsError('EINVAL', to);
+      const existing = this.row(to);
+      if (existing) {
+        if (!replace) throw new FsError('EEXIST', to);
+        if (existing.dir && !r.dir) throw new FsError('EISDIR', to);
+        if (!existing.dir && r.dir) throw new FsError('ENOTDIR', to);
+        if (existing.dir && this.list(to).length) throw new FsError('ENOTEMPTY', to);
+        this.store.db.prepare('DELETE FROM files WHERE path = ?').run(to);
+      }
       const parent = this.row(parentOf(to));
       if (!parent?.dir) throw new FsError('ENOENT', parentOf(to));
       const rows = [

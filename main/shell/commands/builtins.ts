@@ -161,28 +161,101 @@ const rm: CommandFn = ({ argv, session, err }) => {
   return status;
 };
 
+const kindOf = (dir: boolean) => (dir ? 'directory' : 'regular file');
+
+/** mv and cp as GNU coreutils: `SOURCE DEST`, or several sources into a directory; cp -r for trees. */
 function moveOrCopy(name: 'mv' | 'cp'): CommandFn {
   return ({ argv, session, err }) => {
-    const { args } = flags(argv);
+    const { set, args } = flags(argv);
+    const ws = session.workspace;
     if (args.length < 2) {
-      err(`${name}: missing destination file operand after '${args[0] ?? ''}'\n`);
+      err(
+        args.length
+          ? `${name}: missing destination file operand after '${args[0]}'\nTry '${name} --help' for more information.\n`
+          : `${name}: missing file operand\nTry '${name} --help' for more information.\n`,
+      );
       return 1;
     }
-    const [from, to] = [resolvePath(session.cwd, args[0]!), resolvePath(session.cwd, args[1]!)];
-    const dest = session.workspace.stat(to)?.dir
-      ? `${to === '/' ? '' : to}/${from.slice(from.lastIndexOf('/') + 1)}`
-      : to;
-    try {
-      if (name === 'mv') {
-        if (session.workspace.stat(dest) && !session.workspace.stat(dest)!.dir)
-          session.workspace.remove(dest);
-        session.workspace.rename(from, dest);
-      } else session.workspace.write(dest, session.workspace.read(from));
-    } catch (e) {
-      err(`${name}: cannot ${name === 'mv' ? 'move' : 'stat'} '${args[0]}': ${fsMessage(e)}\n`);
+    const targetArg = args[args.length - 1]!;
+    const target = resolvePath(session.cwd, targetArg);
+    const targetIsDir = ws.stat(target)?.dir === true;
+    if (args.length > 2 && !targetIsDir) {
+      err(
+        `${name}: target '${targetArg}': ${ws.stat(target) ? 'Not a directory' : 'No such file or directory'}\n`,
+      );
       return 1;
     }
-    return 0;
+    // (a copy of a directory into itself copies what was there and skips the copy, as GNU cp does)
+    const copyTree = (from: string, to: string, top = to): void => {
+      if (!ws.stat(from)!.dir) return ws.write(to, ws.read(from));
+      if (!ws.stat(to)) ws.mkdir(to);
+      for (const e of ws.list(from))
+        if (e.path !== top) copyTree(e.path, `${to}/${e.path.slice(from.length + 1)}`, top);
+    };
+    let status = 0;
+    for (const srcArg of args.slice(0, -1)) {
+      const from = resolvePath(session.cwd, srcArg);
+      const base = from.slice(from.lastIndexOf('/') + 1);
+      const destArg = targetIsDir ? `${targetArg.replace(/\/+$/, '')}/${base}` : targetArg;
+      const dest = targetIsDir ? `${target === '/' ? '' : target}/${base}` : target;
+      const fail = (msg: string) => {
+        err(`${name}: ${msg}\n`);
+        status = 1;
+      };
+      const src = ws.stat(from);
+      const existing = ws.stat(dest);
+      if (!src) {
+        fail(`cannot stat '${srcArg}': No such file or directory`);
+        continue;
+      }
+      if (from === dest) {
+        fail(`'${srcArg}' and '${destArg}' are the same file`);
+        continue;
+      }
+      if (src.dir && name === 'cp' && !set.has('r') && !set.has('R')) {
+        fail(`-r not specified; omitting directory '${srcArg}'`);
+        continue;
+      }
+      if (targetArg.endsWith('/') && existing && !existing.dir) {
+        fail(`cannot stat '${targetArg}': Not a directory`);
+        continue;
+      }
+      const parent = ws.stat(dest.slice(0, dest.lastIndexOf('/')) || '/');
+      const what = `'${destArg}': ${parent ? 'Not a directory' : 'No such file or directory'}`;
+      if (!parent?.dir) {
+        fail(
+          name === 'mv' ? `cannot move '${srcArg}' to ${what}` : `cannot create ${kindOf(src.dir)} ${what}`,
+        );
+        continue;
+      }
+      if (src.dir && (dest.startsWith(`${from}/`) || from === '/')) {
+        if (name === 'cp') copyTree(from, dest);
+        fail(
+          name === 'mv'
+            ? `cannot move '${srcArg}' to a subdirectory of itself, '${destArg}'`
+            : `cannot copy a directory, '${srcArg}', into itself, '${destArg}'`,
+        );
+        continue;
+      }
+      if (existing?.dir && !src.dir) {
+        fail(`cannot overwrite directory '${destArg}' with non-directory`);
+        continue;
+      }
+      if (existing && !existing.dir && src.dir) {
+        fail(`cannot overwrite non-directory '${destArg}' with directory '${srcArg}'`);
+        continue;
+      }
+      try {
+        // a trailing slash names a directory
+        if (!targetIsDir && targetArg.endsWith('/') && !src.dir) throw new FsError('ENOTDIR', dest);
+        if (name === 'cp') copyTree(from, dest);
+        else ws.rename(from, dest, true);
+      } catch (e) {
+        const why = `'${destArg}': ${fsMessage(e)}`;
+        fail(name === 'mv' ? `cannot move '${srcArg}' to ${why}` : `cannot create ${kindOf(src.dir)} ${why}`);
+      }
+    }
+    return status;
   };
 }
 
