@@ -2,7 +2,7 @@
 //   lab status | lab topology [-o json] | lab clock [show | advance DURATION | speed stepped|N]
 //   lab host fail|recover NAME | lab explain vm|host|supervisor NAME
 import { ApiError } from '../../api/errors';
-import { parseDuration } from '../../sim/runtime/clock';
+import { MAX_STEP_MS, parseDuration } from '../../sim/runtime/clock';
 import { explain } from '../../sim/explain';
 import type { Lab } from '../../sim/lab';
 import { topology } from '../../sim/topology';
@@ -67,6 +67,10 @@ export function labCommand(lab: Lab): CommandFn {
             const ms = rest[1] === undefined ? undefined : parseDuration(rest[1]);
             if (ms === undefined) {
               err(`lab clock advance: invalid duration "${rest[1] ?? ''}" (examples: 90s, 5m, 1h30m)\n`);
+              return 1;
+            }
+            if (ms > MAX_STEP_MS) {
+              err(`lab clock advance: ${rest[1]} is more than the 30d the lab clock steps at once\n`);
               return 1;
             }
             lab.advance(ms);

@@ -19,9 +19,13 @@ async function run(script: string): Promise<{ out: string; status: number }> {
 describe('lab commands in the shell', () => {
   it('steps the clock with sleep and lab clock advance', async () => {
     lab = newLab({ scenario: defaultScenario() });
-    const r = await run('lab clock; sleep 90s; lab clock advance 1h30m; lab clock advance soon; echo $?');
+    const r = await run(
+      'lab clock; sleep 90s; lab clock advance 1h30m; lab clock advance soon; echo $?; sleep 100000d; lab clock advance 31d; lab clock',
+    );
     expect(r.out).toBe(
-      '2026-01-05T09:00:00.000Z (stepped)\n2026-01-05T10:31:30.000Z\nlab clock advance: invalid duration "soon" (examples: 90s, 5m, 1h30m)\n1\n',
+      '2026-01-05T09:00:00.000Z (stepped)\n2026-01-05T10:31:30.000Z\nlab clock advance: invalid duration "soon" (examples: 90s, 5m, 1h30m)\n1\n' +
+        'sleep: 100000d is more than the 30d the stepped lab clock advances at once\n' +
+        'lab clock advance: 31d is more than the 30d the lab clock steps at once\n2026-01-05T10:31:30.000Z (stepped)\n',
     );
   });
 
