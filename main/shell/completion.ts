@@ -63,31 +63,46 @@ export function complete(
   if (done.length === 0) return { word, candidates: starts(c.commands) };
   const [cmd, sub] = done;
   if (cmd === 'kubectl' || cmd === 'k') {
-    if (done.length === 1) return { word, candidates: starts(kubectlSubcommands) };
-    if (word.startsWith('-')) return { word, candidates: starts(kubectlFlags[sub!] ?? []) };
-    const positional = done
-      .slice(2)
-      .filter((w, i, a) => !w.startsWith('-') && !(i > 0 && /^-(n|l|o|f|p)$/.test(a[i - 1]!)));
     const flavor = c.api.flavorOf(c.space) ?? 'supervisor';
-    const kinds = c.api.registry.all().filter((k) => servedIn(k, flavor) && k.verbs?.includes('list'));
-    if (positional.length === 0 && sub !== 'apply' && sub !== 'create')
-      return { word, candidates: starts(kinds.map((k) => k.plural)) };
-    if (positional.length >= 1 && withName.has(sub!)) {
-      const kind = c.api.registry.resolve(positional[0]!, flavor);
-      if (!kind) return { word, candidates: [] };
+    const list = (group: string, version: string, resource: string, namespace?: string): string[] => {
       const r = c.api.request({
         verb: 'list',
         user: c.user,
         cluster: c.space,
-        group: kind.group,
-        version: kind.version,
-        resource: kind.plural,
-        namespace: kind.namespaced ? c.namespace : undefined,
+        group,
+        version,
+        resource,
+        namespace,
       });
-      const names =
-        r.status < 300
-          ? (r.body as { items: { metadata: { name?: string } }[] }).items.map((o) => o.metadata.name ?? '')
-          : [];
+      return r.status < 300
+        ? (r.body as { items: { metadata: { name?: string } }[] }).items.map((o) => o.metadata.name ?? '')
+        : [];
+    };
+    // -n NAMESPACE, wherever it is (before the subcommand too), names the namespace to complete names in
+    let namespace = c.namespace;
+    const args: string[] = [];
+    for (let i = 1; i < done.length; i++) {
+      const a = done[i]!;
+      const joined = /^(?:-n=?|--namespace=)(.+)$/.exec(a);
+      if (joined) namespace = joined[1]!;
+      else if (a === '-n' || a === '--namespace') {
+        if (i === done.length - 1) return { word, candidates: starts(list('', 'v1', 'namespaces')) };
+        namespace = done[++i]!;
+      } else args.push(a);
+    }
+    const kubectlSub = args[0];
+    if (args.length === 0) return { word, candidates: starts(kubectlSubcommands) };
+    if (word.startsWith('-')) return { word, candidates: starts(kubectlFlags[kubectlSub!] ?? []) };
+    const positional = args
+      .slice(1)
+      .filter((w, i, a) => !w.startsWith('-') && !(i > 0 && /^-(l|o|f|p)$/.test(a[i - 1]!)));
+    const kinds = c.api.registry.all().filter((k) => servedIn(k, flavor) && k.verbs?.includes('list'));
+    if (positional.length === 0 && kubectlSub !== 'apply' && kubectlSub !== 'create')
+      return { word, candidates: starts(kinds.map((k) => k.plural)) };
+    if (positional.length >= 1 && withName.has(kubectlSub!)) {
+      const kind = c.api.registry.resolve(positional[0]!, flavor);
+      if (!kind) return { word, candidates: [] };
+      const names = list(kind.group, kind.version, kind.plural, kind.namespaced ? namespace : undefined);
       return { word, candidates: starts(names) };
     }
   }

@@ -10,6 +10,8 @@ export interface TableOptions {
   showLabels?: boolean;
   /** print the NAMESPACE column (kubectl get -A) */
   withNamespace?: boolean;
+  /** `pod/`, `deployment.apps/`: put before each name when kubectl get shows several kinds */
+  kindPrefix?: string;
   /** for date columns (CRD printer columns): the lab clock's now */
   now: Date;
 }
@@ -53,6 +55,10 @@ export function printTable(table: Table, o: TableOptions): string {
     .map((d, i) => ({ d, i }))
     .filter(({ d }) => o.wide || (d.priority ?? 0) === 0);
   const rows: string[][] = [];
+  const nameColumn = Math.max(
+    0,
+    table.columnDefinitions.findIndex((d) => d.format === 'name'),
+  );
   if (!o.noHeaders) {
     rows.push([
       ...(o.withNamespace ? ['NAMESPACE'] : []),
@@ -65,7 +71,11 @@ export function printTable(table: Table, o: TableOptions): string {
       ?.metadata;
     rows.push([
       ...(o.withNamespace ? [meta?.namespace ?? ''] : []),
-      ...shown.map(({ d, i }) => cellText(row.cells[i], d.type, o.now)),
+      ...shown.map(({ d, i }) =>
+        i === nameColumn && o.kindPrefix
+          ? `${o.kindPrefix}${cellText(row.cells[i], d.type, o.now)}`
+          : cellText(row.cells[i], d.type, o.now),
+      ),
       ...(o.showLabels ? [labelsText(meta?.labels)] : []),
     ]);
   }

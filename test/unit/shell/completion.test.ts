@@ -38,6 +38,19 @@ describe('Tab completion', () => {
     expect(session.editor.line).toBe('kubectl get pods db-1 ');
   });
 
+  it('completes namespaces after -n, and names in the namespace -n gives, before or after the subcommand', async () => {
+    const { session, type } = await shell();
+    const c = adminClient(lab);
+    c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
+    c.create(pod('dns-check', 'demo'));
+    await type('kubectl -n dem\t');
+    expect(session.editor.line).toBe('kubectl -n demo ');
+    await type('get po\t');
+    expect(session.editor.line).toBe('kubectl -n demo get pods ');
+    await type('d\t');
+    expect(session.editor.line).toBe('kubectl -n demo get pods dns-check ');
+  });
+
   it('extends to the common prefix, and lists the candidates on a second Tab', async () => {
     const { session, screen, type } = await shell();
     await type('k get pods w\t');

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { ApiServer } from '../../../api/server';
 import type { Table } from '../../../api/table';
 import type { KubeObject, Status } from '../../../api/types';
+import type { ResolvedKind } from '../../../api/registry';
 import { printTable } from '../../printers/table';
 import type { CommandContext } from '../../session';
 import type { KubectlContext } from './index';
@@ -51,55 +52,86 @@ export function get(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv
     );
     return 1;
   }
-  const [type, ...names] = args;
-  if (!type) {
+  if (!args.length) {
     ctx.err(
       'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\n',
     );
     return 1;
   }
-  const kind = api.registry.resolve(type, api.flavorOf(k.space));
-  if (!kind) {
-    ctx.err(`error: the server doesn't have a resource type "${type}"\n`);
-    return 1;
+  const flavor = api.flavorOf(k.space);
+  const resolve = (type: string): ResolvedKind | ResolvedKind[] | string =>
+    type === 'all'
+      ? api.registry
+          .all()
+          .filter((x) => x.categories?.includes('all') && api.registry.resolve(x.plural, flavor) === x)
+      : (api.registry.resolve(type, flavor) ?? `error: the server doesn't have a resource type "${type}"\n`);
+  // what to fetch, as kubectl's resource builder reads the arguments: TYPE[,TYPE…] [NAME…] or TYPE/NAME…
+  const wanted: { kind: ResolvedKind; name?: string }[] = [];
+  if (args.some((a) => a.includes('/'))) {
+    if (!args[0]!.includes('/')) {
+      ctx.err(
+        "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n",
+      );
+      return 1;
+    }
+    for (const a of args) {
+      const slash = a.indexOf('/');
+      if (slash <= 0 || slash === a.length - 1) {
+        ctx.err(`error: arguments in resource/name form must have a single resource and name\n`);
+        return 1;
+      }
+      const kinds = resolve(a.slice(0, slash));
+      if (typeof kinds === 'string') {
+        ctx.err(kinds);
+        return 1;
+      }
+      for (const kind of [kinds].flat()) wanted.push({ kind, name: a.slice(slash + 1) });
+    }
+  } else {
+    const [types, ...names] = args;
+    for (const type of types!.split(',').filter(Boolean)) {
+      const kinds = resolve(type);
+      if (typeof kinds === 'string') {
+        ctx.err(kinds);
+        return 1;
+      }
+      for (const kind of [kinds].flat())
+        if (names.length) for (const name of names) wanted.push({ kind, name });
+        else wanted.push({ kind });
+    }
   }
   const all = values.get('all-namespaces') === true;
-  const namespace = kind.namespaced
-    ? all
-      ? undefined
-      : ((values.get('namespace') as string | undefined) ?? k.namespace)
-    : undefined;
   const human = output === '' || output === 'wide';
-  const base = {
-    user: k.user,
-    cluster: k.space,
-    group: kind.group,
-    version: kind.version,
-    resource: kind.plural,
-    namespace,
-    table: human,
-  };
   const query = {
     labelSelector: values.get('selector') as string | undefined,
     fieldSelector: values.get('field-selector') as string | undefined,
   };
-  const results: { table?: Table; objects: KubeObject[] } = { objects: [] };
-  let status = 0;
-  if (names.length) {
-    for (const name of names) {
+  const namespaceOf = (kind: ResolvedKind) =>
+    kind.namespaced
+      ? all
+        ? undefined
+        : ((values.get('namespace') as string | undefined) ?? k.namespace)
+      : undefined;
+  // one result per object fetched by name, or per list — a Table for the human output — as kubectl's infos
+  const infos: { kind: ResolvedKind; table?: Table; objects: KubeObject[] }[] = [];
+  const errors: string[] = [];
+  for (const { kind, name } of wanted) {
+    const base = {
+      user: k.user,
+      cluster: k.space,
+      group: kind.group,
+      version: kind.version,
+      resource: kind.plural,
+      namespace: namespaceOf(kind),
+      table: human,
+    };
+    if (name !== undefined) {
       const r = api.request({ ...base, verb: 'get', name });
-      if (r.status >= 400) {
-        ctx.err(errorFromServer(r.body as Status));
-        status = 1;
-        continue;
-      }
-      if (human) {
-        const t = r.body as Table;
-        if (results.table) results.table.rows.push(...t.rows);
-        else results.table = t;
-      } else results.objects.push(r.body as KubeObject);
+      if (r.status >= 400) errors.push(errorFromServer(r.body as Status));
+      else if (human) infos.push({ kind, table: r.body as Table, objects: [] });
+      else infos.push({ kind, objects: [r.body as KubeObject] });
+      continue;
     }
-  } else {
     const r = api.request({ ...base, verb: 'list', query });
     if (r.status >= 400) {
       const st = r.body as Status;
@@ -108,42 +140,74 @@ export function get(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv
         st.code === 400 || st.code === 404
           ? `Unable to find "${kind.group}/${kind.version}, Resource=${kind.plural}" that match label selector "${query.labelSelector ?? ''}", field selector "${query.fieldSelector ?? ''}": ${st.message}`
           : st.message;
-      ctx.err(errorFromServer({ ...st, message }));
-      return 1;
+      errors.push(errorFromServer({ ...st, message }));
+      continue;
     }
-    if (human) results.table = r.body as Table;
+    if (human) infos.push({ kind, table: r.body as Table, objects: [] });
     else
-      results.objects = (r.body as { items: KubeObject[] }).items.map((o) => ({
-        ...o,
-        apiVersion: kind.apiVersion,
-        kind: kind.kind,
-      }));
-    const empty = human ? results.table!.rows.length === 0 : results.objects.length === 0;
-    if (empty && output !== 'json' && output !== 'yaml') {
-      ctx.err(namespace ? `No resources found in ${namespace} namespace.\n` : 'No resources found\n');
-      return 0;
+      infos.push({
+        kind,
+        objects: (r.body as { items: KubeObject[] }).items.map((o) => ({
+          ...o,
+          apiVersion: kind.apiVersion,
+          kind: kind.kind,
+        })),
+      });
+  }
+  const withKind = new Set(infos.map((i) => i.kind)).size > 1;
+  const typeName = (kind: ResolvedKind) => (kind.group ? `${kind.singular}.${kind.group}` : kind.singular);
+  let written = false;
+  if (human) {
+    // consecutive results of one kind share a table; tables are parted by a blank line, as kubectl does
+    for (let i = 0; i < infos.length;) {
+      const kind = infos[i]!.kind;
+      const rows = [];
+      let table: Table | undefined;
+      for (; i < infos.length && infos[i]!.kind === kind; i++) {
+        table ??= infos[i]!.table;
+        rows.push(...infos[i]!.table!.rows);
+      }
+      if (!rows.length) continue;
+      const text = printTable(
+        { ...table!, rows },
+        {
+          now: k.now(),
+          wide: output === 'wide',
+          noHeaders: values.get('no-headers') === true,
+          showLabels: values.get('show-labels') === true,
+          withNamespace: all && kind.namespaced,
+          kindPrefix: withKind ? `${typeName(kind)}/` : undefined,
+        },
+      );
+      ctx.out(`${written && values.get('no-headers') !== true ? '\n' : ''}${text}`);
+      written = true;
     }
-  }
-  if (human && results.table && results.table.rows.length) {
-    ctx.out(
-      printTable(results.table, {
-        now: k.now(),
-        wide: output === 'wide',
-        noHeaders: values.get('no-headers') === true,
-        showLabels: values.get('show-labels') === true,
-        withNamespace: all && kind.namespaced,
-      }),
-    );
   } else if (output === 'name') {
-    for (const o of results.objects)
-      ctx.out(`${kind.group ? `${kind.singular}.${kind.group}` : kind.singular}/${o.metadata.name}\n`);
-  } else if (output === 'json' || output === 'yaml') {
-    const doc =
-      names.length === 1 && results.objects.length === 1
-        ? results.objects[0]
-        : { apiVersion: 'v1', items: results.objects, kind: 'List', metadata: { resourceVersion: '' } };
-    if (results.objects.length || !names.length)
+    for (const { kind, objects } of infos)
+      for (const o of objects) {
+        ctx.out(`${typeName(kind)}/${o.metadata.name}\n`);
+        written = true;
+      }
+  } else {
+    const objects = infos.flatMap((i) => i.objects);
+    const single = wanted.length === 1 && wanted[0]!.name !== undefined;
+    if (!single || objects.length) {
+      const doc =
+        single && objects.length === 1
+          ? objects[0]
+          : { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
       ctx.out(output === 'json' ? kubectlJson(doc) : kubectlYaml(doc));
+    }
+    written = true;
   }
-  return status;
+  if (!written && !errors.length) {
+    const namespaced = !all && wanted.every((w) => w.kind.namespaced);
+    ctx.err(
+      namespaced
+        ? `No resources found in ${namespaceOf(wanted[0]!.kind)} namespace.\n`
+        : 'No resources found\n',
+    );
+  }
+  for (const e of errors) ctx.err(e);
+  return errors.length ? 1 : 0;
 }

@@ -19,9 +19,32 @@ export interface KubectlContext {
   now(): Date;
 }
 
-export function kubectlCommand(api: ApiServer, context: () => KubectlContext): CommandFn {
+export function kubectlCommand(api: ApiServer, contextOf: () => KubectlContext): CommandFn {
   return (ctx) => {
-    const [, sub, ...rest] = ctx.argv;
+    // kubectl's global --namespace may come before the subcommand; no other flag may, as in kubectl
+    let at = 1;
+    let namespace: string | undefined;
+    for (let a = ctx.argv[at]; a?.startsWith('-'); a = ctx.argv[at]) {
+      const joined = /^(?:-n=?|--namespace=)(.+)$/.exec(a);
+      if (joined) {
+        namespace = joined[1];
+        at++;
+      } else if (a === '-n' || a === '--namespace') {
+        if (ctx.argv[at + 1] === undefined) {
+          ctx.err(
+            `Error: flag needs an argument: ${a === '-n' ? "'n' in -n" : '--namespace'}\nSee 'kubectl --help' for usage.\n`,
+          );
+          return 1;
+        }
+        namespace = ctx.argv[at + 1];
+        at += 2;
+      } else {
+        ctx.err(`Error: flags cannot be placed before plugin name: ${a}\n`);
+        return 1;
+      }
+    }
+    const [sub, ...rest] = ctx.argv.slice(at);
+    const context = namespace === undefined ? contextOf : () => ({ ...contextOf(), namespace });
     try {
       switch (sub) {
         case 'get':
