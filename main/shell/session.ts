@@ -2,7 +2,7 @@
 // app's xterm.js, browser mode's WebSocket and a real terminal through the CLI. It parses what the
 // learner types (continuing at "> " while input is incomplete), runs it, and keeps $?, variables,
 // aliases and the history.
-import { resolvePath, type Workspace } from '../store/files';
+import { FsError, resolvePath, type Workspace } from '../store/files';
 import { expandWord, literal, parse, type AndOr, type Command, type Word } from './language/parser';
 import { LineEditor, splitKeys } from './lineEditor';
 import { commonPrefix } from './completion';
@@ -240,41 +240,64 @@ export class Session {
     if (cmd.heredoc)
       stdin = cmd.heredoc.expand ? expandHeredoc(cmd.heredoc.body, this.lookup) : cmd.heredoc.body;
 
-    // Redirections decide where stdout and stderr go: the terminal, the pipe, a file or nowhere.
-    let outTo: { path: string; append: boolean } | 'null' | 'pipe' | 'tty' = piped ? 'pipe' : 'tty';
-    let errTo: { path: string; append: boolean } | 'tty' | 'null' | 'out' = 'tty';
+    // Redirections, in order as bash does them: each of stdout and stderr goes to the terminal, the pipe,
+    // nowhere or a file; a file is opened (created, or truncated for >) before the command runs, and a
+    // redirection that cannot be made stops the command with bash's message.
+    type Sink = 'tty' | 'null' | 'pipe' | { path: string; text: string };
+    const fds: Record<1 | 2, Sink> = { 1: piped ? 'pipe' : 'tty', 2: 'tty' };
+    const refuse = (what: string, why: string) => {
+      const text = `bash: ${what}: ${why}\n`;
+      this.o.write(this.o.terminal === false ? text : toTerminal(text));
+      return { status: 1, stdout: '' };
+    };
     for (const r of cmd.redirects) {
       if (r.op === '>&') {
-        if (r.fd === 2 && r.target === 1) errTo = 'out';
+        const to = r.target as number;
+        if (to !== 1 && to !== 2) return refuse(String(to), 'Bad file descriptor');
+        if (r.fd === 1 || r.fd === 2) fds[r.fd] = fds[to];
         continue;
       }
       const target = this.words([r.target as Word]).join(' ');
       if (r.op === '<') {
         try {
           stdin = this.workspace.read(resolvePath(this.cwd, target));
-        } catch {
-          this.o.write(`bash: ${target}: No such file or directory\r\n`);
-          return { status: 1, stdout: '' };
+        } catch (e) {
+          return refuse(
+            target,
+            e instanceof FsError && e.code === 'EISDIR' ? 'Is a directory' : 'No such file or directory',
+          );
         }
         continue;
       }
-      const sink =
-        target === '/dev/null' ? 'null' : { path: resolvePath(this.cwd, target), append: r.op === '>>' };
-      if (r.fd === 2) errTo = sink;
-      else outTo = sink;
+      let sink: Sink = 'null';
+      if (target !== '/dev/null') {
+        const path = resolvePath(this.cwd, target);
+        try {
+          this.workspace.write(path, '', r.op === '>>');
+        } catch (e) {
+          if (!(e instanceof FsError)) throw e;
+          return refuse(
+            target,
+            e.code === 'EISDIR'
+              ? 'Is a directory'
+              : e.code === 'ENOTDIR'
+                ? 'Not a directory'
+                : 'No such file or directory',
+          );
+        }
+        sink = { path, text: '' };
+      }
+      if (r.fd === 1 || r.fd === 2) fds[r.fd] = sink;
     }
     let captured = '';
-    let capturedErr = '';
     const tty = (text: string) => this.o.write(this.o.terminal === false ? text : toTerminal(text));
-    const out = (text: string) => {
-      if (outTo === 'tty') tty(text);
-      else if (outTo !== 'null') captured += text;
+    const send = (sink: Sink, text: string) => {
+      if (sink === 'tty') tty(text);
+      else if (sink === 'pipe') captured += text;
+      else if (sink !== 'null') sink.text += text;
     };
-    const err = (text: string) => {
-      if (errTo === 'tty') tty(text);
-      else if (errTo === 'out') out(text);
-      else if (errTo !== 'null') capturedErr += text;
-    };
+    const out = (text: string) => send(fds[1], text);
+    const err = (text: string) => send(fds[2], text);
     let status: number;
     if (argv.length === 0) {
       status = 0;
@@ -303,20 +326,15 @@ export class Session {
         }
       }
     }
-    for (const [sink, text] of [
-      [errTo, capturedErr],
-      [outTo, captured],
-    ] as const) {
-      if (typeof sink !== 'object') continue;
-      try {
-        this.workspace.write(sink.path, text, sink.append);
-      } catch {
-        this.o.write(`bash: ${sink.path}: No such file or directory\r\n`);
-        return { status: 1, stdout: '' };
-      }
-    }
-    if (typeof outTo === 'object') return { status, stdout: '' };
-    return { status, stdout: outTo === 'pipe' ? captured : '' };
+    for (const sink of new Set([fds[1], fds[2]]))
+      if (typeof sink === 'object' && sink.text)
+        try {
+          this.workspace.write(sink.path, sink.text, true);
+        } catch (e) {
+          // the command removed its own output file (rm -r d > d/log): as on Linux, what it wrote is gone
+          if (!(e instanceof FsError)) throw e;
+        }
+    return { status, stdout: captured };
   }
 }
 

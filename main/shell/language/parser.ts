@@ -50,7 +50,8 @@ export type ParseResult =
   | { kind: 'error'; message: string };
 
 type Token =
-  | { t: 'word'; word: Word; raw: string }
+  /** touchesRedirect: `>` follows with no space between, so a digit word is a file descriptor (2>x) */
+  | { t: 'word'; word: Word; raw: string; touchesRedirect?: boolean }
   | { t: 'op'; op: string }
   | { t: 'heredoc'; doc: Heredoc; raw: string }
   | { t: 'newline' };
@@ -87,6 +88,7 @@ function tokenize(src: string): Token[] {
   const readVar = (quoted: boolean, parts: WordPart[]): boolean => {
     // at '$'
     const n = src[i + 1];
+    if (n === '(') throw new SyntaxError_('command substitution $(…) is not supported in the lab shell');
     if (n === '?') {
       parts.push({ kind: 'var', name: '?', quoted });
       i += 2;
@@ -204,6 +206,8 @@ function tokenize(src: string): Token[] {
           if (d === '\\' && i + 1 < src.length && '$`"\\\n'.includes(src[i + 1]!)) {
             if (src[i + 1] !== '\n') q += src[i + 1];
             i += 2;
+          } else if (d === '`') {
+            throw new SyntaxError_('command substitution `…` is not supported in the lab shell');
           } else if (d === '$') {
             if (q) parts.push({ kind: 'text', text: q, quoted: true });
             q = '';
@@ -217,6 +221,8 @@ function tokenize(src: string): Token[] {
           }
         }
         parts.push({ kind: 'text', text: q, quoted: true });
+      } else if (ch === '`') {
+        throw new SyntaxError_('command substitution `…` is not supported in the lab shell');
       } else if (ch === '$') {
         flush(false);
         if (!readVar(false, parts)) {
@@ -229,7 +235,7 @@ function tokenize(src: string): Token[] {
       }
     }
     flush(false);
-    tokens.push({ t: 'word', word: { parts }, raw: src.slice(start, i) });
+    tokens.push({ t: 'word', word: { parts }, raw: src.slice(start, i), touchesRedirect: src[i] === '>' });
   }
   if (pending.length) {
     // the last line opened a heredoc: its body must follow on later lines
@@ -301,6 +307,7 @@ export function parse(src: string): ParseResult {
       const after = peek();
       if (
         /^[0-2]$/.test(tok.raw) &&
+        tok.touchesRedirect &&
         after?.t === 'op' &&
         (after.op === '>' || after.op === '>>' || after.op === '>&')
       ) {

@@ -110,6 +110,16 @@ const text = [
   'wc p.txt; cat p.txt | wc; cat p.txt | wc -l; wc -lw p.txt p.txt; wc nope p.txt; echo $?; wc -x p.txt',
 ];
 
+const redirections = [
+  'echo 2 > f; cat f; echo 2>f; cat f',
+  'echo hi > nope/x; echo $?; mkdir d; echo x > d; echo $?; echo x 2> nope/e; echo $?',
+  'echo keep > k; cat k > k; cat k; echo $?',
+  'cat nope > o 2>&1; cat o; cat nope 2>&1 > o2; cat o2; echo $?',
+  'echo err >&2 2>/dev/null; echo moved 1>&2 | wc -l; echo x >&3; echo $?',
+  'echo a > a; echo b >> a; cat a; cat < nope; echo $?; cat < a | wc -l',
+  'echo never > nope/x && echo ran || echo refused',
+];
+
 describe('the lab shell file commands and text filters', () => {
   it('mv and cp print what GNU coreutils print and leave the same files', async () => {
     const { real, ours } = await differential(mvcp);
@@ -117,6 +127,14 @@ describe('the lab shell file commands and text filters', () => {
     expect(ours.files).toEqual(real.files);
     // and the ones that must never lose data
     expect(real.files['/k/d/x/copy/f']).toBe('one\n');
+  });
+
+  it('redirect as bash does: in order, files opened before the command, refused ones stop it', async () => {
+    const { real, ours } = await differential(redirections);
+    // (bash -c says which line of its script; an interactive bash, as the lab shell is, does not)
+    expect(ours.out.split('\n')).toEqual(real.out.replace(/^bash: line \d+: /gm, 'bash: ').split('\n'));
+    expect(ours.files).toEqual(real.files);
+    expect(real.out).toContain('refused');
   });
 
   it('grep and cut print what GNU grep and coreutils print', async () => {

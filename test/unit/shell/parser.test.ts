@@ -56,6 +56,12 @@ describe('the shell language', () => {
       [1, '>>'],
       [2, '>&'],
     ]);
+    // a digit is a descriptor only right before the operator: `echo 2 > f` writes "2" to f
+    const spaced = first(`echo 2 > f`);
+    expect(argv(spaced)).toEqual(['echo', '2']);
+    expect(spaced.redirects.map((r) => [r.fd, r.op])).toEqual([[1, '>']]);
+    expect(argv(first(`echo "2">f`))).toEqual(['echo', '2']);
+    expect(first(`echo hi >&2`).redirects.map((r) => [r.fd, r.op, r.target])).toEqual([[1, '>&', 2]]);
   });
 
   it('reads heredocs, expanding unless the delimiter is quoted', () => {
@@ -107,6 +113,10 @@ describe('the shell language', () => {
       message: "syntax error near unexpected token `;'",
     });
     expect(parse(`echo a; echo b;`).kind).toBe('ok');
+    // what the lab shell does not run is refused rather than passed on as text
+    for (const src of ['echo $(date)', 'echo "now `date`"', 'echo `date`'])
+      expect(parse(src).kind, src).toBe('error');
+    expect(argv(first(`echo '$(date)' '\`x\`'`))).toEqual(['echo', '$(date)', '`x`']);
     expect(parse(`echo >`)).toEqual({
       kind: 'error',
       message: "syntax error near unexpected token `newline'",
