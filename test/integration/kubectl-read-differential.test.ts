@@ -45,6 +45,32 @@ describe.skipIf(!haveKubectl)(
         metadata: { name: 'settings', namespace: 'demo' },
         data: { color: 'blue' },
       });
+      // strings a YAML 1.1 reader would take for something else: kubectl's YAML quotes them
+      c.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'ambiguous', namespace: 'empty', labels: { enabled: 'true', mode: 'on' } },
+        data: {
+          a: 'on',
+          b: 'y',
+          c: 'NO',
+          d: '2026-01-05',
+          e: '1.5',
+          f: '0x1F',
+          g: '~',
+          h: '',
+          i: '1_000',
+          j: '12:30',
+          k: 'multi\nline\n',
+          l: ' lead',
+          m: 'a: b',
+          n: '- x',
+          o: '.inf',
+          p: '0o17',
+          q: '+1',
+          r: '1e3',
+        },
+      });
       lab.advance(125_000);
       s = await serveLab(lab);
     });
@@ -96,6 +122,8 @@ describe.skipIf(!haveKubectl)(
       'get pods,widgets -n demo',
       'get all -n demo',
       'get pods,cm -n empty',
+      'get cm ambiguous -n empty -o yaml',
+      'get pod web-1 -n demo -o yaml',
       'api-resources',
       'api-resources -o wide',
       'api-resources -o name',

@@ -1,6 +1,6 @@
 // kubectl get, in the lab shell: a client of the API like the real one — Tables for the human output,
 // objects for -o json / yaml / name — printed as kubectl prints them.
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import type { ApiServer } from '../../../api/server';
 import type { Table } from '../../../api/table';
 import type { KubeObject, Status } from '../../../api/types';
@@ -35,8 +35,31 @@ export function kubectlJson(v: unknown): string {
   return `${JSON.stringify(sort(v), null, 4)}\n`;
 }
 
+/**
+ * Strings a YAML 1.1 reader would take for something else — y/on/no, ~, the empty string, 1_000, 0x1F,
+ * 12:30, 1e3, dates — which kubectl's YAML (go-yaml v2) writes in double quotes.
+ */
+const YAML11_NOT_STRING = new RegExp(
+  [
+    '^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$',
+    '^(?:~|null|Null|NULL|)$',
+    '^[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$',
+    '^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?$',
+    '^[-+]?(?:\\.[0-9]+|[0-9][0-9_]*(?:\\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$',
+    '^[-+]?\\.(?:inf|Inf|INF)$|^\\.(?:nan|NaN|NAN)$',
+    '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]*)?(?:[ \\t]*(?:Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?$',
+  ].join('|'),
+);
+
+/** kubectl's YAML: keys sorted, sequences not indented, ambiguous strings in double quotes, others in single. */
 export function kubectlYaml(v: unknown): string {
-  return stringify(v, { sortMapEntries: true, indentSeq: false, lineWidth: 0 });
+  const doc = new Document(v, { sortMapEntries: true });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && YAML11_NOT_STRING.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ indentSeq: false, lineWidth: 0, singleQuote: true });
 }
 
 export function errorFromServer(status: Status): string {
