@@ -93,7 +93,11 @@ async function shellCommand(
     lab.close();
     return status;
   }
-  const session = createShell(lab, { write: (d) => process.stdout.write(d) });
+  const session = createShell(lab, {
+    write: (d) => process.stdout.write(d),
+    columns: process.stdout.columns,
+  });
+  process.stdout.on('resize', () => (session.editor.columns = process.stdout.columns));
   const ticker = setInterval(() => lab.settle(), 250);
   return new Promise<number>((resolve) => {
     const stop = (status: number) => {

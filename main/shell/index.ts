@@ -42,6 +42,8 @@ export interface ShellOptions {
   write(data: string): void;
   terminal?: boolean;
   history?: string[];
+  /** the terminal's width (default 80); set `session.editor.columns` when it is resized */
+  columns?: number;
 }
 
 export function createShell(lab: Lab, o: ShellOptions): Session {
@@ -60,7 +62,7 @@ export function createShell(lab: Lab, o: ShellOptions): Session {
     );
     return 0;
   });
-  return new Session({
+  const session = new Session({
     workspace: new Workspace(lab.store, () => lab.clock.nowMs()),
     commands,
     prompt: () => 'administrator@vsphere.local $ ',
@@ -78,4 +80,6 @@ export function createShell(lab: Lab, o: ShellOptions): Session {
     write: o.write,
     terminal: o.terminal,
   });
+  session.editor.columns = o.columns ?? 80;
+  return session;
 }

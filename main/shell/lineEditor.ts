@@ -82,12 +82,29 @@ export function splitKeys(data: string): string[] {
 
 const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
 
+/** Double-width characters (CJK, Hangul, fullwidth forms, most emoji), as terminals draw them. */
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+
+/** The columns text takes on a terminal: escape sequences take none, combining marks none, wide ones two. */
+export function displayWidth(text: string): number {
+  let w = 0;
+  // eslint-disable-next-line no-control-regex -- terminal escape sequences start with ESC by definition
+  for (const ch of text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''))
+    w += /\p{M}/u.test(ch) || ch < ' ' ? 0 : WIDE.test(ch) ? 2 : 1;
+  return w;
+}
+
 export class LineEditor {
   private buffer = '';
   private cursor = 0;
   private historyIndex: number;
   private draft = '';
   private search: { query: string; index: number } | undefined;
+  /** the terminal's width, for lines longer than one row */
+  columns = 80;
+  /** the row, counted from the prompt's, the terminal cursor is on */
+  private row = 0;
 
   constructor(
     public prompt: string,
@@ -107,7 +124,18 @@ export class LineEditor {
     this.cursor = 0;
     this.search = undefined;
     this.historyIndex = this.history.length;
+    this.row = 0;
     return this.render();
+  }
+
+  /**
+   * Moves the terminal cursor past the end of the line as drawn, for output that follows it (a newline,
+   * a completion list); the next render starts on a fresh prompt row.
+   */
+  leave(): string {
+    const down = Math.floor(displayWidth(this.shown().text) / this.columns) - this.row;
+    this.row = 0;
+    return down > 0 ? `${ESC}[${down}B` : '';
   }
 
   /** Puts text at the cursor (a completion), and redraws. */
@@ -135,16 +163,45 @@ export class LineEditor {
     return { output, events };
   }
 
-  /** The whole line as the terminal should show it now. */
-  render(): string {
+  /** What the line shows (prompt and text) and how much of it is before the cursor. */
+  private shown(): { text: string; before: string } {
     if (this.search) {
       const match = this.search.index >= 0 ? this.history[this.search.index]! : '';
       const label =
         this.search.index < 0 && this.search.query ? '(failed reverse-i-search)' : '(reverse-i-search)';
-      return `\r${label}\`${this.search.query}': ${match}${ESC}[K`;
+      const text = `${label}\`${this.search.query}': ${match}`;
+      return { text, before: text };
     }
-    const back = this.buffer.length - this.cursor;
-    return `\r${this.prompt}${this.buffer}${ESC}[K${back > 0 ? `${ESC}[${back}D` : ''}`;
+    return { text: this.prompt + this.buffer, before: this.prompt + this.buffer.slice(0, this.cursor) };
+  }
+
+  /**
+   * The whole line as the terminal should show it now, over as many rows as it takes: back to the
+   * prompt's row, clear to the end of the screen, write, then put the cursor where it belongs.
+   */
+  render(): string {
+    const { text, before } = this.shown();
+    const cols = Math.max(1, this.columns);
+    const total = displayWidth(text);
+    const at = displayWidth(before);
+    let out = `${this.row > 0 ? `${ESC}[${this.row}A` : ''}\r${ESC}[J${text}`;
+    // a line that ends at the right margin leaves the cursor there; a space and \r take it to the next row
+    if (total > 0 && total % cols === 0) out += ` \r${ESC}[K`;
+    const endRow = Math.floor(total / cols);
+    const row = Math.floor(at / cols);
+    const col = at % cols;
+    if (endRow > row) out += `${ESC}[${endRow - row}A`;
+    out += `\r${col > 0 ? `${ESC}[${col}C` : ''}`;
+    this.row = row;
+    return out;
+  }
+
+  /** The index one character (a surrogate pair counts as one) before or after `i`. */
+  private step(i: number, dir: -1 | 1): number {
+    const pair = (at: number) =>
+      /[\ud800-\udbff]/.test(this.buffer[at] ?? '') && /[\udc00-\udfff]/.test(this.buffer[at + 1] ?? '');
+    if (dir < 0) return i <= 0 ? 0 : i >= 2 && pair(i - 2) ? i - 2 : i - 1;
+    return i >= this.buffer.length ? i : pair(i) ? i + 2 : i + 1;
   }
 
   private key(key: string): { output: string; event?: EditorEvent } {
@@ -153,39 +210,46 @@ export class LineEditor {
     switch (action) {
       case 'enter': {
         const line = this.buffer;
+        const leave = this.leave();
         this.buffer = '';
         this.cursor = 0;
         this.historyIndex = this.history.length;
-        return { output: '\r\n', event: { kind: 'submit', line } };
+        return { output: `${leave}\r\n`, event: { kind: 'submit', line } };
       }
-      case 'interrupt':
+      case 'interrupt': {
+        const leave = this.leave();
         this.buffer = '';
         this.cursor = 0;
         this.historyIndex = this.history.length;
-        return { output: '^C\r\n', event: { kind: 'interrupt' } };
+        return { output: `${leave}^C\r\n`, event: { kind: 'interrupt' } };
+      }
       case 'eof-or-delete':
         if (this.buffer === '') return { output: '', event: { kind: 'eof' } };
         return this.edit(
-          () => (this.buffer = this.buffer.slice(0, this.cursor) + this.buffer.slice(this.cursor + 1)),
+          () =>
+            (this.buffer = this.buffer.slice(0, this.cursor) + this.buffer.slice(this.step(this.cursor, 1))),
         );
       case 'clear':
+        this.row = 0;
         return { output: `${ESC}[H${ESC}[2J${this.render()}` };
       case 'tab':
         return { output: '', event: { kind: 'complete', line: this.buffer, cursor: this.cursor } };
       case 'backspace':
         if (this.cursor === 0) return { output: '\x07' };
         return this.edit(() => {
-          this.buffer = this.buffer.slice(0, this.cursor - 1) + this.buffer.slice(this.cursor);
-          this.cursor--;
+          const from = this.step(this.cursor, -1);
+          this.buffer = this.buffer.slice(0, from) + this.buffer.slice(this.cursor);
+          this.cursor = from;
         });
       case 'delete':
         return this.edit(
-          () => (this.buffer = this.buffer.slice(0, this.cursor) + this.buffer.slice(this.cursor + 1)),
+          () =>
+            (this.buffer = this.buffer.slice(0, this.cursor) + this.buffer.slice(this.step(this.cursor, 1))),
         );
       case 'left':
-        return this.edit(() => (this.cursor = Math.max(0, this.cursor - 1)));
+        return this.edit(() => (this.cursor = this.step(this.cursor, -1)));
       case 'right':
-        return this.edit(() => (this.cursor = Math.min(this.buffer.length, this.cursor + 1)));
+        return this.edit(() => (this.cursor = this.step(this.cursor, 1)));
       case 'home':
         return this.edit(() => (this.cursor = 0));
       case 'end':

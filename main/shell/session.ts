@@ -140,7 +140,7 @@ export class Session {
     }
     const key = `${line}\u0000${cursor}`;
     if (this.lastTab === key) {
-      this.o.write(`\r\n${candidates.join('  ')}\r\n${this.editor.render()}`);
+      this.o.write(`${this.editor.leave()}\r\n${candidates.join('  ')}\r\n${this.editor.render()}`);
       this.lastTab = '';
     } else {
       this.o.write('\x07');

@@ -5,9 +5,10 @@ import { Screen } from '../../helpers/screen';
 const PROMPT = '$ ';
 
 /** Types keys into an editor shown on a terminal; returns the screen and the events. */
-async function typing(keys: string[], history: string[] = []) {
-  const screen = new Screen();
+async function typing(keys: string[], history: string[] = [], columns = 80) {
+  const screen = new Screen(columns);
   const editor = new LineEditor(PROMPT, history);
+  editor.columns = columns;
   await screen.write(editor.reset());
   const events: EditorEvent[] = [];
   for (const k of keys) {
@@ -80,6 +81,35 @@ describe('the line editor', () => {
     expect((await typing(['kubectl ge', '\t'])).events).toEqual([
       { kind: 'complete', line: 'kubectl ge', cursor: 10 },
     ]);
+  });
+
+  it('edits a line longer than the terminal is wide, over several rows', async () => {
+    const LEFT = '\x1b[D';
+    const line = 'kubectl get pods -n demo -o wide --show-labels';
+    // 20 columns: the prompt and the line take three rows
+    const { screen, editor } = await typing([...line, ...Array<string>(20).fill(LEFT), '\x7f', 'X'], [], 20);
+    const want = `${line.slice(0, line.length - 21)}X${line.slice(line.length - 20)}`;
+    expect(editor.line).toBe(want);
+    expect(screen.lines()).toEqual(['$ kubectl get pods -', 'n demo Xo wide --sho', 'w-labels']);
+    // the cursor sits after the X: column 8 of the second row
+    expect(screen.cursor()).toEqual({ x: 8, y: 1 });
+    // a line that ends exactly at the margin leaves the cursor at the start of the next row
+    const exact = await typing([...'x'.repeat(18)], [], 20);
+    expect(exact.screen.cursor()).toEqual({ x: 0, y: 1 });
+    await exact.screen.write(exact.editor.feed('\x7f').output);
+    expect(exact.screen.lines()).toEqual(['$ xxxxxxxxxxxxxxxxx']);
+    expect(exact.screen.cursor()).toEqual({ x: 19, y: 0 });
+    // Enter from the middle of a wrapped line goes below all of it
+    await screen.write(editor.feed('\r').output);
+    expect(screen.cursor()).toEqual({ x: 0, y: 3 });
+  });
+
+  it('moves and deletes over a character outside the BMP as one, and counts wide characters twice', async () => {
+    const { editor, screen } = await typing(['a', '😀', 'b', '\x1b[D', '\x7f']);
+    expect(editor.line).toBe('ab');
+    expect(screen.cursor()).toEqual({ x: 3, y: 0 });
+    const wide = await typing([...'日本語', '\x1b[D']);
+    expect(wide.screen.cursor()).toEqual({ x: 6, y: 0 });
   });
 
   it('remembers submitted lines without blanks or repeats', () => {
