@@ -46,11 +46,14 @@ export class Session {
   lastStatus = 0;
   cwd = '/';
   private pending: string[] = [];
+  private openHeredoc: { delimiter: string; stripTabs: boolean } | undefined;
   private running: AbortController | undefined;
   private queue: Promise<void> = Promise.resolve();
   /** a submitted line is being handled: keys typed meanwhile wait here, as bash's type-ahead does */
   private busy = false;
-  private typeahead = '';
+  /** keys typed or pasted and not yet taken by the editor (typed ahead while a command runs) */
+  private input: string[] = [];
+  private inputAt = 0;
 
   constructor(readonly o: SessionOptions) {
     this.editor = new LineEditor('', o.history ?? []);
@@ -71,22 +74,27 @@ export class Session {
 
   /** Terminal input: keys go to the line editor, or Ctrl-C to the running command. */
   feed(data: string): void {
-    if (this.busy) {
-      if (data.includes('\x03') && this.running) {
-        this.o.write('^C\r\n');
-        this.running.abort();
-        this.typeahead = '';
-      } else this.typeahead += data;
+    if (this.busy && data.includes('\x03') && this.running) {
+      this.o.write('^C\r\n');
+      this.running.abort();
+      this.input = [];
+      this.inputAt = 0;
       return;
     }
-    const keys = splitKeys(data);
-    for (let i = 0; i < keys.length; i++) {
-      const { output, events } = this.editor.feed(keys[i]!);
+    for (const k of splitKeys(data)) this.input.push(k);
+    if (!this.busy) this.drain();
+  }
+
+  /** Gives the waiting keys to the editor until a line is submitted (the rest waits for it to run). */
+  private drain(): void {
+    while (this.inputAt < this.input.length) {
+      const { output, events } = this.editor.feed(this.input[this.inputAt++]!);
       this.o.write(output);
-      if (this.handle(events)) {
-        this.typeahead += keys.slice(i + 1).join('');
-        return;
-      }
+      if (this.handle(events)) break;
+    }
+    if (this.inputAt >= this.input.length) {
+      this.input = [];
+      this.inputAt = 0;
     }
   }
 
@@ -95,6 +103,7 @@ export class Session {
     for (const e of events) {
       if (e.kind === 'interrupt') {
         this.pending = [];
+        this.openHeredoc = undefined;
         this.lastStatus = 130;
         this.o.write(this.editor.reset(this.prompt()));
       } else if (e.kind === 'complete') {
@@ -106,9 +115,7 @@ export class Session {
         this.queue = this.queue.then(async () => {
           await this.submit(e.line);
           this.busy = false;
-          const rest = this.typeahead;
-          this.typeahead = '';
-          if (rest) this.feed(rest);
+          this.drain();
         });
         return true;
       }
@@ -173,12 +180,20 @@ export class Session {
 
   private async submit(line: string): Promise<void> {
     this.pending.push(line);
-    const src = this.pending.join('\n');
-    const r = parse(src);
-    if (r.kind === 'incomplete') {
+    // inside a heredoc body only its delimiter line can change the parse: a long paste stays linear
+    const open = this.openHeredoc;
+    if (open && (open.stripTabs ? line.replace(/^\t+/, '') : line) !== open.delimiter) {
       this.o.write(this.editor.reset(CONTINUATION));
       return;
     }
+    const src = this.pending.join('\n');
+    const r = parse(src);
+    if (r.kind === 'incomplete') {
+      this.openHeredoc = r.heredoc;
+      this.o.write(this.editor.reset(CONTINUATION));
+      return;
+    }
+    this.openHeredoc = undefined;
     this.pending = [];
     this.editor.remember(src.replace(/\n/g, ' ').length < 4096 ? src : line);
     if (r.kind === 'error') {

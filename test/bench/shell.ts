@@ -1,5 +1,5 @@
-// The shell suite, inside one session (no process start): `kubectl get pods -A` over 10,000 pods, and
-// Tab completion of a pod name among them.
+// The shell suite, inside one session (no process start): `kubectl get pods -A` over 10,000 pods, Tab
+// completion of a pod name among them, and a long heredoc pasted into the terminal.
 import { performance } from 'node:perf_hooks';
 import { ApiClient } from '../../main/api/client';
 import { systemUser } from '../../main/api/types';
@@ -65,6 +65,22 @@ export default async function shellSuite(): Promise<void> {
       'ms',
       `median of 10, ${found} candidates (target ≤ 20 ms) ${verdict(t <= 20)}`,
       2,
+    );
+    // a large manifest pasted into the terminal as a heredoc: every key through the editor
+    const paste = createShell(lab, { write: () => {} });
+    paste.start();
+    const body = Array.from({ length: 3000 }, (_, i) => `  key${i}: value-${i}`);
+    const t1 = performance.now();
+    paste.feed(['cat <<EOF > big.yaml', ...body, 'EOF', ''].join('\r'));
+    await paste.idle();
+    const pasted = performance.now() - t1;
+    const lines = paste.workspace.read('/big.yaml').split('\n').length - 1;
+    figure(
+      'paste of a 3,000-line heredoc into the terminal',
+      pasted,
+      'ms',
+      `${lines} lines written (no target)`,
+      0,
     );
   } finally {
     lab.close();

@@ -46,7 +46,11 @@ export interface AndOr {
 export type ParseResult =
   | { kind: 'ok'; script: AndOr[] }
   /** the input continues on another line (open quote, trailing |, &&, \ or an unfinished heredoc) */
-  | { kind: 'incomplete' }
+  | {
+      kind: 'incomplete';
+      /** when a heredoc body is open: until a line is its delimiter, more lines leave the input incomplete */
+      heredoc?: { delimiter: string; stripTabs: boolean };
+    }
   | { kind: 'error'; message: string };
 
 type Token =
@@ -56,7 +60,12 @@ type Token =
   | { t: 'heredoc'; doc: Heredoc; raw: string }
   | { t: 'newline' };
 
-class Incomplete extends Error {}
+class Incomplete extends Error {
+  /** the heredoc whose body is still open, when that is what the input lacks */
+  constructor(readonly heredoc?: Heredoc) {
+    super('incomplete');
+  }
+}
 class SyntaxError_ extends Error {}
 
 const isNameStart = (c: string) => /[A-Za-z_]/.test(c);
@@ -72,13 +81,13 @@ function tokenize(src: string): Token[] {
     for (const h of pending) {
       const body: string[] = [];
       for (;;) {
-        if (i >= src.length) throw new Incomplete();
+        if (i >= src.length) throw new Incomplete(h);
         const nl = src.indexOf('\n', i);
         const raw = nl < 0 ? src.slice(i) : src.slice(i, nl);
         i = nl < 0 ? src.length : nl + 1;
         const line = h.stripTabs ? raw.replace(/^\t+/, '') : raw;
         if (line === h.delimiter) break;
-        if (nl < 0) throw new Incomplete();
+        if (nl < 0) throw new Incomplete(h);
         body.push(line);
       }
       h.body = body.length ? `${body.join('\n')}\n` : '';
@@ -239,7 +248,7 @@ function tokenize(src: string): Token[] {
   }
   if (pending.length) {
     // the last line opened a heredoc: its body must follow on later lines
-    throw new Incomplete();
+    throw new Incomplete(pending[0]);
   }
   return tokens;
 }
@@ -259,7 +268,10 @@ export function parse(src: string): ParseResult {
   try {
     toks = tokenize(src);
   } catch (e) {
-    if (e instanceof Incomplete) return { kind: 'incomplete' };
+    if (e instanceof Incomplete)
+      return e.heredoc
+        ? { kind: 'incomplete', heredoc: { delimiter: e.heredoc.delimiter, stripTabs: e.heredoc.stripTabs } }
+        : { kind: 'incomplete' };
     if (e instanceof SyntaxError_) return { kind: 'error', message: e.message };
     throw e;
   }

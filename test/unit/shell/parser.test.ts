@@ -88,17 +88,19 @@ describe('the shell language', () => {
   });
 
   it('says when the input continues on another line', () => {
-    for (const src of [
-      `echo "open`,
-      `echo 'open`,
-      `kubectl get pods |`,
-      `true &&`,
-      `echo a \\`,
-      `cat <<EOF\nline`,
-      `cat <<EOF`,
-    ]) {
+    for (const src of [`echo "open`, `echo 'open`, `kubectl get pods |`, `true &&`, `echo a \\`]) {
       expect(parse(src), src).toEqual({ kind: 'incomplete' });
     }
+    // an open heredoc says which delimiter ends it
+    for (const src of [`cat <<EOF\nline`, `cat <<EOF`])
+      expect(parse(src), src).toEqual({
+        kind: 'incomplete',
+        heredoc: { delimiter: 'EOF', stripTabs: false },
+      });
+    expect(parse(`cat <<-'END'\n\tx`)).toEqual({
+      kind: 'incomplete',
+      heredoc: { delimiter: 'END', stripTabs: true },
+    });
     expect(parse(`kubectl get pods |\n  grep web`).kind).toBe('ok');
   });
 
