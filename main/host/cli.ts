@@ -93,9 +93,11 @@ async function shellCommand(
     lab.close();
     return status;
   }
+  let exit: (status: number) => void = () => {};
   const session = createShell(lab, {
     write: (d) => process.stdout.write(d),
     columns: process.stdout.columns,
+    onExit: (status) => exit(status),
   });
   process.stdout.on('resize', () => (session.editor.columns = process.stdout.columns));
   const ticker = setInterval(() => lab.settle(), 250);
@@ -107,6 +109,7 @@ async function shellCommand(
       lab.close();
       resolve(status);
     };
+    exit = stop;
     process.stdin.setRawMode?.(true);
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (d: string) => {

@@ -44,6 +44,8 @@ export interface ShellOptions {
   history?: string[];
   /** the terminal's width (default 80); set `session.editor.columns` when it is resized */
   columns?: number;
+  /** `exit` typed in the terminal */
+  onExit?: (status: number) => void;
 }
 
 export function createShell(lab: Lab, o: ShellOptions): Session {
@@ -79,6 +81,7 @@ export function createShell(lab: Lab, o: ShellOptions): Session {
     history: o.history,
     write: o.write,
     terminal: o.terminal,
+    onExit: o.onExit,
   });
   session.editor.columns = o.columns ?? 80;
   return session;

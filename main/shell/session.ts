@@ -32,6 +32,8 @@ export interface SessionOptions {
   write(data: string): void;
   /** false for scripts and -c: plain \n line ends, no editor output (default true) */
   terminal?: boolean;
+  /** `exit` typed in the terminal: the host may close it (the CLI ends) */
+  onExit?: (status: number) => void;
 }
 
 const CONTINUATION = '> ';
@@ -210,18 +212,39 @@ export class Session {
   private lookup = (name: string): string | undefined =>
     name === '?' ? String(this.lastStatus) : this.env.get(name);
 
+  /** Set by the `exit` builtin: the rest of the script or line does not run. */
+  exiting: number | undefined;
+
   private async execute(script: AndOr[]): Promise<void> {
+    this.exiting = undefined;
     for (const item of script) {
       let status = (this.lastStatus = await this.pipeline(item.first.commands));
       for (const next of item.rest) {
+        if (this.exiting !== undefined) break;
         if ((next.op === '&&' && status !== 0) || (next.op === '||' && status === 0)) continue;
         status = this.lastStatus = await this.pipeline(next.pipeline.commands);
+      }
+      if (this.exiting !== undefined) {
+        this.lastStatus = this.exiting;
+        if (this.o.terminal !== false) {
+          // an interactive lab terminal does not close: it says so and starts over, as a new login would
+          this.o.write('exit\r\n');
+          this.o.onExit?.(this.exiting);
+        }
+        return;
       }
     }
   }
 
   /** Pipes are buffered: each command's output is the next one's input. */
   private async pipeline(commands: Command[]): Promise<number> {
+    const status = await this.runPipeline(commands);
+    // each part of a real pipeline runs in a subshell: an exit there ends only that part
+    if (commands.length > 1) this.exiting = undefined;
+    return status;
+  }
+
+  private async runPipeline(commands: Command[]): Promise<number> {
     let stdin = '';
     let status = 0;
     for (let i = 0; i < commands.length; i++) {

@@ -277,7 +277,27 @@ const alias: CommandFn = ({ argv, session, out }) => {
   return 0;
 };
 
+/** exit [N]: ends the script (or the terminal's shell) with N, or the last status. */
+const exit: CommandFn = ({ argv, session, err }) => {
+  if (argv.length > 2) {
+    err('bash: exit: too many arguments\n');
+    // a script ends there, as bash -c does; a terminal stays open
+    if (session.o.terminal === false) session.exiting = 1;
+    return 1;
+  }
+  let status = session.lastStatus;
+  if (argv[1] !== undefined) {
+    if (!/^[-+]?\d+$/.test(argv[1])) {
+      err(`bash: exit: ${argv[1]}: numeric argument required\n`);
+      status = 2;
+    } else status = ((Number(argv[1]) % 256) + 256) % 256;
+  }
+  session.exiting = status;
+  return status;
+};
+
 export const builtins: Record<string, CommandFn> = {
+  exit,
   echo,
   export: exportCmd,
   cd,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,12 +40,12 @@ function realRun(script: string[]): { out: string; files: Record<string, string 
   try {
     let out = '';
     for (const l of script) {
-      out += execFileSync('bash', ['--norc', '--noprofile', '-c', `{ ${l}; } 2>&1; true`], {
+      out += spawnSync('bash', ['--norc', '--noprofile', '-c', `{ ${l}; } 2>&1; true`], {
         cwd: dir,
         encoding: 'utf8',
         env: { LC_ALL: 'C', PATH: process.env.PATH },
         stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      }).stdout;
     }
     const files: Record<string, string | null> = {};
     const walk = (p: string, rel: string): void => {
@@ -118,6 +118,10 @@ const redirections = [
   'echo err >&2 2>/dev/null; echo moved 1>&2 | wc -l; echo x >&3; echo $?',
   'echo a > a; echo b >> a; cat a; cat < nope; echo $?; cat < a | wc -l',
   'echo never > nope/x && echo ran || echo refused',
+  'echo a; exit 3; echo b',
+  'exit 1 2; echo $?',
+  'exit abc; echo no',
+  'exit 3 | cat; echo $?; false || exit; echo no',
 ];
 
 describe('the lab shell file commands and text filters', () => {
@@ -135,6 +139,24 @@ describe('the lab shell file commands and text filters', () => {
     expect(ours.out.split('\n')).toEqual(real.out.replace(/^bash: line \d+: /gm, 'bash: ').split('\n'));
     expect(ours.files).toEqual(real.files);
     expect(real.out).toContain('refused');
+  });
+
+  it('exit ends a script with its status, as bash -c does', async () => {
+    lab = newLab({});
+    const session = createShell(lab, { write: () => {}, terminal: false });
+    expect(await session.runScript('echo a\nexit 3\necho b')).toBe(3);
+    expect(await session.runScript('false\nexit')).toBe(1);
+    expect(await session.runScript('exit 300')).toBe(44);
+    // in a terminal, exit says so and tells the host, which may close it; the rest of the line does not run
+    let out = '';
+    const exits: number[] = [];
+    const term = createShell(lab, { write: (d) => (out += d), onExit: (s) => exits.push(s) });
+    term.start();
+    term.feed('exit 4; echo after\r');
+    await term.idle();
+    expect(exits).toEqual([4]);
+    expect(out).toContain('exit\r\n');
+    expect(out).not.toContain('after\r\n');
   });
 
   it('grep and cut print what GNU grep and coreutils print', async () => {
