@@ -112,7 +112,7 @@ export function get(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv
     }
   } else {
     const [types, ...names] = args;
-    for (const type of types!.split(',').filter(Boolean)) {
+    for (const type of types!.split(',')) {
       const kinds = resolve(type);
       if (typeof kinds === 'string') {
         ctx.err(kinds);
@@ -227,7 +227,7 @@ export function get(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv
     const namespaced = !all && wanted.every((w) => w.kind.namespaced);
     ctx.err(
       namespaced
-        ? `No resources found in ${namespaceOf(wanted[0]!.kind)} namespace.\n`
+        ? `No resources found in ${(values.get('namespace') as string | undefined) ?? k.namespace} namespace.\n`
         : 'No resources found\n',
     );
   }
