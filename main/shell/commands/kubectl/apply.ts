@@ -14,7 +14,7 @@ export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const sortKeys = (x: unknown): unknown =>
+export const sortKeys = (x: unknown): unknown =>
   Array.isArray(x)
     ? x.map(sortKeys)
     : isObject(x)
@@ -64,6 +64,10 @@ export function threeWayPatch(
 
 function resolveKind(api: ApiServer, k: KubectlContext, m: Manifest): ResolvedKind | string {
   const o = m.object;
+  // kubectl's client-side validation refuses an object without apiVersion or kind before any lookup
+  const unset = [!o.apiVersion && 'apiVersion not set', !o.kind && 'kind not set'].filter(Boolean);
+  if (unset.length)
+    return `error: error validating "${m.source}": error validating data: ${unset.length > 1 ? `[${unset.join(', ')}]` : unset[0]}; if you choose to ignore these errors, turn validation off with --validate=false\n`;
   const kind = api.registry.byApiVersionKind(String(o.apiVersion ?? ''), String(o.kind ?? ''));
   const flavor = api.flavorOf(k.space);
   if (!kind || (kind.flavors && flavor && !kind.flavors.includes(flavor))) {

@@ -2,7 +2,7 @@
 import type { ApiServer } from '../../../api/server';
 import type { KubeObject, Status } from '../../../api/types';
 import type { CommandContext } from '../../session';
-import { typeName } from './apply';
+import { sortKeys, typeName } from './apply';
 import { parseFlags } from './flags';
 import type { KubectlContext } from './index';
 import { ManifestError, readManifests } from './manifests';
@@ -62,6 +62,22 @@ export function del(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv
   if (file) {
     try {
       for (const m of readManifests(ctx, [file])) {
+        // without validation, kubectl's decoder is what refuses an object with no kind
+        if (!m.object.kind) {
+          ctx.err(
+            `error: unable to decode "${m.source}": Object 'Kind' is missing in '${JSON.stringify(sortKeys(m.object))}'\n`,
+          );
+          status = 1;
+          continue;
+        }
+        if (!m.object.apiVersion) {
+          // kubectl then sends the delete to a path with no version, which no API server serves
+          ctx.err(
+            `Error from server (NotFound): error when deleting "${m.source}": the server could not find the requested resource\n`,
+          );
+          status = 1;
+          continue;
+        }
         const kind = api.registry.byApiVersionKind(
           String(m.object.apiVersion ?? ''),
           String(m.object.kind ?? ''),
