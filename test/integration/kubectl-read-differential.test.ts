@@ -125,6 +125,7 @@ describe.skipIf(!haveKubectl)(
       'get ,',
       'get pods/',
       'get /web',
+      'get pod/web/x',
       'get pods, -n demo',
       'get cm ambiguous -n empty -o yaml',
       'get pod web-1 -n demo -o yaml',

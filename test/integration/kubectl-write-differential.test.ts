@@ -67,6 +67,8 @@ const steps: { args: string[]; stdin?: string }[] = [
   { args: ['delete', 'cm', '-l', 'team=x'] },
   { args: ['delete', 'configmap/settings'] },
   { args: ['delete', 'widgets', 'x'] },
+  { args: ['delete', 'cm/a/b'] },
+  { args: ['delete', 'cm', 'cm/x'] },
 ];
 
 describe.skipIf(!haveKubectl)(

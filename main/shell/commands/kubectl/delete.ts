@@ -4,6 +4,7 @@ import type { KubeObject, Status } from '../../../api/types';
 import type { CommandContext } from '../../session';
 import { sortKeys, typeName } from './apply';
 import { parseFlags } from './flags';
+import { resourceArgs } from './resources';
 import type { KubectlContext } from './index';
 import { ManifestError, readManifests } from './manifests';
 
@@ -104,6 +105,11 @@ export function del(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv
   }
 
   // TYPE NAME…, TYPE/NAME…, TYPE -l sel, TYPE --all
+  const malformed = args.length ? resourceArgs(args) : [];
+  if (typeof malformed === 'string') {
+    ctx.err(malformed);
+    return 1;
+  }
   const pairs: { type: string; name: string }[] = [];
   let type: string | undefined;
   for (const a of args) {

@@ -9,6 +9,7 @@ import { printTable } from '../../printers/table';
 import type { CommandContext } from '../../session';
 import type { KubectlContext } from './index';
 import { parseFlags, type FlagSpec } from './flags';
+import { resourceArgs } from './resources';
 
 const flags: FlagSpec[] = [
   { long: 'namespace', short: 'n', kind: 'string' },
@@ -88,40 +89,20 @@ export function get(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv
           .all()
           .filter((x) => x.categories?.includes('all') && api.registry.resolve(x.plural, flavor) === x)
       : (api.registry.resolve(type, flavor) ?? `error: the server doesn't have a resource type "${type}"\n`);
-  // what to fetch, as kubectl's resource builder reads the arguments: TYPE[,TYPE…] [NAME…] or TYPE/NAME…
+  // what to fetch, as kubectl's resource builder reads the arguments
+  const parsed = resourceArgs(args);
+  if (typeof parsed === 'string') {
+    ctx.err(parsed);
+    return 1;
+  }
   const wanted: { kind: ResolvedKind; name?: string }[] = [];
-  if (args.some((a) => a.includes('/'))) {
-    if (!args[0]!.includes('/')) {
-      ctx.err(
-        "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n",
-      );
+  for (const { type, name } of parsed) {
+    const kinds = resolve(type);
+    if (typeof kinds === 'string') {
+      ctx.err(kinds);
       return 1;
     }
-    for (const a of args) {
-      const slash = a.indexOf('/');
-      if (slash <= 0 || slash === a.length - 1) {
-        ctx.err(`error: arguments in resource/name form must have a single resource and name\n`);
-        return 1;
-      }
-      const kinds = resolve(a.slice(0, slash));
-      if (typeof kinds === 'string') {
-        ctx.err(kinds);
-        return 1;
-      }
-      for (const kind of [kinds].flat()) wanted.push({ kind, name: a.slice(slash + 1) });
-    }
-  } else {
-    const [types, ...names] = args;
-    for (const type of types!.split(',')) {
-      const kinds = resolve(type);
-      if (typeof kinds === 'string') {
-        ctx.err(kinds);
-        return 1;
-      }
-      for (const kind of [kinds].flat())
-        if (names.length) for (const name of names) wanted.push({ kind, name });
-        else wanted.push({ kind });
-    }
+    for (const kind of [kinds].flat()) wanted.push({ kind, name });
   }
   const all = values.get('all-namespaces') === true;
   const human = output === '' || output === 'wide';

@@ -1,0 +1,32 @@
+// Resource arguments as kubectl's resource builder reads them: `TYPE[,TYPE…] [NAME…]`, or `TYPE/NAME…`,
+// with its messages for the forms it refuses. Types are resolved by the caller.
+
+export interface ResourceArg {
+  type: string;
+  /** absent for a list of the type */
+  name?: string;
+}
+
+const NO_NEED =
+  "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n";
+
+/** The resources named by `args`, or kubectl's error for a malformed form. */
+export function resourceArgs(args: string[]): ResourceArg[] | string {
+  if (!args.some((a) => a.includes('/'))) {
+    const [types = '', ...names] = args;
+    return types
+      .split(',')
+      .flatMap((type) => (names.length ? names.map((name) => ({ type, name })) : [{ type }]));
+  }
+  if (!args[0]!.includes('/')) return NO_NEED;
+  const out: ResourceArg[] = [];
+  for (const a of args) {
+    const slash = a.indexOf('/');
+    if (a.indexOf('/', slash + 1) >= 0)
+      return 'error: arguments in resource/name form may not have more than one slash\n';
+    if (slash <= 0 || slash === a.length - 1)
+      return 'error: arguments in resource/name form must have a single resource and name\n';
+    out.push({ type: a.slice(0, slash), name: a.slice(slash + 1) });
+  }
+  return out;
+}
