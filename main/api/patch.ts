@@ -15,7 +15,7 @@ export const patchContentTypes: Record<string, PatchType> = {
   'application/apply-patch+yaml': 'apply',
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+export const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function mergePatch(target: unknown, patch: unknown): unknown {

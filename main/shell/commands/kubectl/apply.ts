@@ -2,31 +2,18 @@
 // manifest is kept in the last-applied-configuration annotation, and a three-way patch (what was applied
 // before, what is applied now, what is live) changes only what the manifest changed.
 import type { ApiServer } from '../../../api/server';
+import { isObject } from '../../../api/patch';
 import type { ResolvedKind } from '../../../api/registry';
 import type { KubeObject, Status } from '../../../api/types';
 import type { CommandContext } from '../../session';
+import { dryRunOf, sortKeys, typeName } from './common';
 import { parseFlags } from './flags';
 import type { KubectlContext } from './index';
 import { ManifestError, readManifests, type Manifest } from './manifests';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-export const sortKeys = (x: unknown): unknown =>
-  Array.isArray(x)
-    ? x.map(sortKeys)
-    : isObject(x)
-      ? Object.fromEntries(
-          Object.keys(x)
-            .sort()
-            .map((k) => [k, sortKeys(x[k])]),
-        )
-      : x;
-
-/** `deployment.apps/web`, `configmap/settings`: how kubectl names an object in its messages. */
-export const typeName = (k: ResolvedKind) => (k.group ? `${k.singular}.${k.group}` : k.singular);
 
 /**
  * The strategic merge patch from live to modified, deleting what original had and modified dropped.
@@ -129,14 +116,14 @@ export function applyOrCreate(
     throw e;
   }
   const ns = values.get('namespace') as string | undefined;
-  const dryMode = values.get('dry-run') as string | undefined;
-  if (dryMode !== undefined && !['none', 'client', 'server'].includes(dryMode)) {
-    ctx.err(`error: Invalid dry-run value (${dryMode}). Must be "none", "server", or "client".\n`);
+  const dry = dryRunOf(values.get('dry-run'));
+  if (typeof dry === 'string') {
+    ctx.err(dry);
     return 1;
   }
-  const client = dryMode === 'client';
-  const dryRun = dryMode === 'server' ? { dryRun: 'All' } : {};
-  const suffix = dryMode === 'server' ? ' (server dry run)' : client ? ' (dry run)' : '';
+  const client = dry.mode === 'client';
+  const dryRun = dry.mode === 'server' ? { dryRun: 'All' } : {};
+  const { suffix } = dry;
   let status = 0;
   for (const m of manifests) {
     const kind = resolveKind(api, k, m);

@@ -2,7 +2,7 @@
 import type { ApiServer } from '../../../api/server';
 import type { KubeObject, Status } from '../../../api/types';
 import type { CommandContext } from '../../session';
-import { sortKeys, typeName } from './apply';
+import { dryRunOf, sortKeys, typeName } from './common';
 import { parseFlags } from './flags';
 import { resourceArgs } from './resources';
 import type { KubectlContext } from './index';
@@ -22,14 +22,14 @@ export function del(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv
   ]);
   const flavor = api.flavorOf(k.space);
   const ns = (values.get('namespace') as string | undefined) ?? k.namespace;
-  const dryMode = values.get('dry-run') as string | undefined;
-  if (dryMode !== undefined && !['none', 'client', 'server'].includes(dryMode)) {
-    ctx.err(`error: Invalid dry-run value (${dryMode}). Must be "none", "server", or "client".\n`);
+  const dryRun = dryRunOf(values.get('dry-run'));
+  if (typeof dryRun === 'string') {
+    ctx.err(dryRun);
     return 1;
   }
-  const dry = dryMode === 'server';
-  const client = dryMode === 'client';
-  const suffix = dry ? ' (server dry run)' : client ? ' (dry run)' : '';
+  const dry = dryRun.mode === 'server';
+  const client = dryRun.mode === 'client';
+  const { suffix } = dryRun;
   const body = dry ? { dryRun: ['All'] } : {};
   let status = 0;
   const deleteOne = (kindName: string, o: { name: string; namespace?: string }, source?: string): void => {

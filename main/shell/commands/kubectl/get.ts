@@ -10,6 +10,7 @@ import type { CommandContext } from '../../session';
 import type { KubectlContext } from './index';
 import { parseFlags, type FlagSpec } from './flags';
 import { resourceArgs } from './resources';
+import { sortKeys, typeName } from './common';
 
 const flags: FlagSpec[] = [
   { long: 'namespace', short: 'n', kind: 'string' },
@@ -23,17 +24,7 @@ const flags: FlagSpec[] = [
 
 /** kubectl's JSON: keys sorted as Go marshals maps, four-space indent. */
 export function kubectlJson(v: unknown): string {
-  const sort = (x: unknown): unknown =>
-    Array.isArray(x)
-      ? x.map(sort)
-      : x && typeof x === 'object'
-        ? Object.fromEntries(
-            Object.keys(x)
-              .sort()
-              .map((k) => [k, sort((x as Record<string, unknown>)[k])]),
-          )
-        : x;
-  return `${JSON.stringify(sort(v), null, 4)}\n`;
+  return `${JSON.stringify(sortKeys(v), null, 4)}\n`;
 }
 
 /**
@@ -159,7 +150,6 @@ export function get(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv
       });
   }
   const withKind = new Set(infos.map((i) => i.kind)).size > 1;
-  const typeName = (kind: ResolvedKind) => (kind.group ? `${kind.singular}.${kind.group}` : kind.singular);
   let written = false;
   if (human) {
     // consecutive results of one kind share a table; tables are parted by a blank line, as kubectl does

@@ -5,7 +5,7 @@ import type { ApiServer } from '../../../api/server';
 import type { ResolvedKind } from '../../../api/registry';
 import type { KubeObject, Status } from '../../../api/types';
 import type { CommandContext } from '../../session';
-import { typeName } from './apply';
+import { typeName } from './common';
 import { parseFlags } from './flags';
 import type { KubectlContext } from './index';
 
