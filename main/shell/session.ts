@@ -205,8 +205,13 @@ export class Session {
     this.o.write(this.editor.reset(this.prompt()));
   }
 
+  /** Writes to the terminal: \r\n line ends there, plain \n for scripts. */
+  private tty(text: string): void {
+    this.o.write(this.o.terminal === false ? text : toTerminal(text));
+  }
+
   private error(message: string): void {
-    this.o.write(`bash: ${message}${this.o.terminal === false ? '\n' : '\r\n'}`);
+    this.tty(`bash: ${message}\n`);
   }
 
   private lookup = (name: string): string | undefined =>
@@ -284,8 +289,7 @@ export class Session {
     type Sink = 'tty' | 'null' | 'pipe' | { path: string; text: string };
     const fds: Record<1 | 2, Sink> = { 1: piped ? 'pipe' : 'tty', 2: 'tty' };
     const refuse = (what: string, why: string) => {
-      const text = `bash: ${what}: ${why}\n`;
-      this.o.write(this.o.terminal === false ? text : toTerminal(text));
+      this.tty(`bash: ${what}: ${why}\n`);
       return { status: 1, stdout: '' };
     };
     for (const r of cmd.redirects) {
@@ -328,9 +332,8 @@ export class Session {
       if (r.fd === 1 || r.fd === 2) fds[r.fd] = sink;
     }
     let captured = '';
-    const tty = (text: string) => this.o.write(this.o.terminal === false ? text : toTerminal(text));
     const send = (sink: Sink, text: string) => {
-      if (sink === 'tty') tty(text);
+      if (sink === 'tty') this.tty(text);
       else if (sink === 'pipe') captured += text;
       else if (sink !== 'null') sink.text += text;
     };

@@ -33,20 +33,43 @@ const parentOf = (p: string) => (p === '/' ? '/' : p.slice(0, p.lastIndexOf('/')
 
 type Row = { path: string; dir: number; content: string; mtime: number };
 
+const toEntry = (r: Row): FileEntry => ({
+  path: r.path,
+  dir: r.dir === 1,
+  size: Buffer.byteLength(r.content),
+  mtime: r.mtime,
+});
+
 export class Workspace {
+  /** statements prepared once: the shell stats and reads files on every command */
+  private readonly sql;
+
   constructor(
     private readonly store: Store,
     /** the lab clock, for mtimes */
     private readonly now: () => number,
-  ) {}
+  ) {
+    const db = store.db;
+    this.sql = {
+      row: db.prepare('SELECT * FROM files WHERE path = ?'),
+      upsert: db.prepare(
+        'INSERT INTO files (path, dir, content, mtime) VALUES (?, 0, ?, ?) ON CONFLICT (path) DO UPDATE SET content = excluded.content, mtime = excluded.mtime',
+      ),
+      insert: db.prepare('INSERT INTO files (path, dir, content, mtime) VALUES (?, ?, ?, ?)'),
+      remove: db.prepare('DELETE FROM files WHERE path = ?'),
+      // everything below a directory, given as `dir/`
+      subtree: db.prepare('SELECT * FROM files WHERE path > ? AND path < ? || char(0x10FFFF)'),
+      removeSubtree: db.prepare('DELETE FROM files WHERE path > ? AND path < ? || char(0x10FFFF)'),
+    };
+  }
 
   private row(path: string): Row | undefined {
-    return this.store.db.prepare('SELECT * FROM files WHERE path = ?').get(path) as Row | undefined;
+    return this.sql.row.get(path) as Row | undefined;
   }
 
   stat(path: string): FileEntry | undefined {
     const r = this.row(path);
-    return r && { path: r.path, dir: r.dir === 1, size: Buffer.byteLength(r.content), mtime: r.mtime };
+    return r && toEntry(r);
   }
 
   read(path: string): string {
@@ -65,11 +88,7 @@ export class Workspace {
       const cur = this.row(path);
       if (cur?.dir) throw new FsError('EISDIR', path);
       const text = append && cur ? cur.content + content : content;
-      this.store.db
-        .prepare(
-          'INSERT INTO files (path, dir, content, mtime) VALUES (?, 0, ?, ?) ON CONFLICT (path) DO UPDATE SET content = excluded.content, mtime = excluded.mtime',
-        )
-        .run(path, text, this.now());
+      this.sql.upsert.run(path, text, this.now());
     });
   }
 
@@ -85,9 +104,7 @@ export class Workspace {
         if (!parents) throw new FsError('ENOENT', parentOf(path));
         this.mkdir(parentOf(path), true);
       } else if (!parent.dir) throw new FsError('ENOTDIR', parentOf(path));
-      this.store.db
-        .prepare('INSERT INTO files (path, dir, content, mtime) VALUES (?, 1, ?, ?)')
-        .run(path, '', this.now());
+      this.sql.insert.run(path, 1, '', this.now());
     });
   }
 
@@ -96,13 +113,9 @@ export class Workspace {
     if (!r) throw new FsError('ENOENT', path);
     if (!r.dir) return [this.stat(path)!];
     const prefix = path === '/' ? '/' : `${path}/`;
-    return (
-      this.store.db
-        .prepare("SELECT * FROM files WHERE path > ? AND path < ? || char(0x10FFFF) AND path != '/'")
-        .all(prefix, prefix) as Row[]
-    )
+    return (this.sql.subtree.all(prefix, prefix) as Row[])
       .filter((x) => !x.path.slice(prefix.length).includes('/'))
-      .map((x) => ({ path: x.path, dir: x.dir === 1, size: Buffer.byteLength(x.content), mtime: x.mtime }));
+      .map(toEntry);
   }
 
   remove(path: string, recursive = false): void {
@@ -112,11 +125,9 @@ export class Workspace {
       if (!r) throw new FsError('ENOENT', path);
       if (r.dir) {
         if (!recursive) throw new FsError('EISDIR', path);
-        this.store.db
-          .prepare('DELETE FROM files WHERE path > ? AND path < ? || char(0x10FFFF)')
-          .run(`${path}/`, `${path}/`);
+        this.sql.removeSubtree.run(`${path}/`, `${path}/`);
       }
-      this.store.db.prepare('DELETE FROM files WHERE path = ?').run(path);
+      this.sql.remove.run(path);
     });
   }
 
@@ -136,23 +147,14 @@ export class Workspace {
         if (existing.dir && !r.dir) throw new FsError('EISDIR', to);
         if (!existing.dir && r.dir) throw new FsError('ENOTDIR', to);
         if (existing.dir && this.list(to).length) throw new FsError('ENOTEMPTY', to);
-        this.store.db.prepare('DELETE FROM files WHERE path = ?').run(to);
+        this.sql.remove.run(to);
       }
       const parent = this.row(parentOf(to));
       if (!parent?.dir) throw new FsError('ENOENT', parentOf(to));
-      const rows = [
-        r,
-        ...(r.dir
-          ? (this.store.db
-              .prepare('SELECT * FROM files WHERE path > ? AND path < ? || char(0x10FFFF)')
-              .all(`${from}/`, `${from}/`) as Row[])
-          : []),
-      ];
+      const rows = [r, ...(r.dir ? (this.sql.subtree.all(`${from}/`, `${from}/`) as Row[]) : [])];
       for (const x of rows) {
-        this.store.db.prepare('DELETE FROM files WHERE path = ?').run(x.path);
-        this.store.db
-          .prepare('INSERT INTO files (path, dir, content, mtime) VALUES (?, ?, ?, ?)')
-          .run(to + x.path.slice(from.length), x.dir, x.content, this.now());
+        this.sql.remove.run(x.path);
+        this.sql.insert.run(to + x.path.slice(from.length), x.dir, x.content, this.now());
       }
     });
   }
