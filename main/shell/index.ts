@@ -2,7 +2,7 @@
 // app's terminal tabs, browser mode and the CLI all make their sessions here.
 import { Workspace } from '../store/files';
 import type { Lab } from '../sim/lab';
-import { MAX_STEP_MS, parseDuration } from '../sim/runtime/clock';
+import { MAX_STEP, MAX_STEP_MS, parseDuration } from '../sim/runtime/clock';
 import { builtins } from './commands/builtins';
 import { labCommand } from './commands/lab';
 import { textCommands } from './commands/text';
@@ -22,7 +22,7 @@ function sleepCommand(lab: Lab): CommandFn {
     const mode = lab.clock.getMode();
     if (mode.kind === 'stepped') {
       if (ms > MAX_STEP_MS) {
-        err(`sleep: ${argv[1]} is more than the 30d the stepped lab clock advances at once\n`);
+        err(`sleep: ${argv[1]} is more than the ${MAX_STEP} the stepped lab clock advances at once\n`);
         return 1;
       }
       lab.advance(ms);

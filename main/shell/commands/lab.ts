@@ -2,7 +2,7 @@
 //   lab status | lab topology [-o json] | lab clock [show | advance DURATION | speed stepped|N]
 //   lab host fail|recover NAME | lab explain vm|host|supervisor NAME
 import { ApiError } from '../../api/errors';
-import { MAX_STEP_MS, parseDuration } from '../../sim/runtime/clock';
+import { MAX_STEP, MAX_STEP_MS, parseDuration } from '../../sim/runtime/clock';
 import { explain } from '../../sim/explain';
 import type { Lab } from '../../sim/lab';
 import { topology } from '../../sim/topology';
@@ -70,7 +70,7 @@ export function labCommand(lab: Lab): CommandFn {
               return 1;
             }
             if (ms > MAX_STEP_MS) {
-              err(`lab clock advance: ${rest[1]} is more than the 30d the lab clock steps at once\n`);
+              err(`lab clock advance: ${rest[1]} is more than the ${MAX_STEP} the lab clock steps at once\n`);
               return 1;
             }
             lab.advance(ms);

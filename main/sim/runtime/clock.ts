@@ -159,12 +159,6 @@ export class LabClock implements TimeSource {
   }
 }
 
-/**
- * The most lab time one step may cover: every controller runs through it, about 50 ms of work per lab
- * day in the default scenario, so a larger step would freeze the lab for minutes.
- */
-export const MAX_STEP_MS = 30 * 86_400_000;
-
 /** Parses durations as kubectl and the lab shell write them: 90s, 5m, 1h30m, 2d, 500ms. */
 export function parseDuration(text: string): number | undefined {
   const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -178,3 +172,10 @@ export function parseDuration(text: string): number | undefined {
   }
   return matched === text.length && text.length > 0 ? total : undefined;
 }
+
+/**
+ * The most lab time one step may cover: every controller runs through it, about 50 ms of work per lab
+ * day in the default scenario, so a larger step would freeze the lab for minutes.
+ */
+export const MAX_STEP = '30d';
+export const MAX_STEP_MS = parseDuration(MAX_STEP)!;
