@@ -8,6 +8,19 @@ import { labCommand } from './commands/lab';
 import { textCommands } from './commands/text';
 import { kubectlCommand } from './commands/kubectl';
 import { systemUser } from '../api/types';
+import { SUPERVISOR } from '../sim/lab';
+import type { SupervisorStatus } from '../sim/supervisor/controller';
+import { authenticate as authenticateSso, groupsOf, sessionUser } from '../sim/vcenter/sso';
+import { workloadsOf } from '../sim/supervisor/access';
+import type { KubectlEnv } from './commands/kubectl/target';
+import {
+  emptyKubeconfig,
+  kubeconfigPath,
+  mintToken,
+  principalOf,
+  readKubeconfig,
+  writeKubeconfig,
+} from './kubeconfig';
 import { Session, type CommandFn } from './session';
 import { complete } from './completion';
 
@@ -48,13 +61,111 @@ export interface ShellOptions {
   onExit?: (status: number) => void;
 }
 
-export function createShell(lab: Lab, o: ShellOptions): Session {
-  const kubectl = kubectlCommand(lab.api, () => ({
-    user: systemUser,
-    space: 'supervisor',
-    namespace: 'default',
+/** The lab's endpoint as `npm run lab -- serve` offers it; in the lab shell it stands for the Supervisor. */
+export const LAB_ENDPOINT = '127.0.0.1:6443';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const HISTORY_LIMIT = 1000;
+
+/** The Supervisor's API endpoint VIP once Workload Management has given it one. */
+function supervisorAddress(lab: Lab): string | undefined {
+  const sup = lab.world.vc.list('supervisors').items[0];
+  return (sup?.status as SupervisorStatus | undefined)?.apiEndpoint || undefined;
+}
+
+/** What kubectl in the lab shell reaches: the Supervisor at its VIP (or the lab's loopback endpoint), as whom. */
+export function kubectlEnv(lab: Lab): KubectlEnv {
+  const apiServerAt = (host: string): boolean => LOOPBACK.has(host) || host === supervisorAddress(lab);
+  return {
     now: () => lab.clock.now(),
-  }));
+    spaceAt(server) {
+      let url: URL;
+      try {
+        url = new URL(server);
+      } catch {
+        return { error: `error: couldn't parse server address "${server}"\n` };
+      }
+      const port = url.port || (url.protocol === 'http:' ? '80' : '443');
+      const at = `${url.hostname}:${port}`;
+      if (!apiServerAt(url.hostname))
+        return { error: `Unable to connect to the server: dial tcp ${at}: i/o timeout\n` };
+      if (!LOOPBACK.has(url.hostname) && port !== '6443')
+        return {
+          error: `The connection to the server ${at} was refused - did you specify the right host or port?\n`,
+        };
+      const m = /^\/clusters\/([^/]+)\/?$/.exec(url.pathname);
+      return m ? decodeURIComponent(m[1]!) : SUPERVISOR;
+    },
+    userFor: (token) => sessionUser(lab.world, token),
+    login(r) {
+      const host = r.server.startsWith('[')
+        ? r.server.slice(0, r.server.indexOf(']') + 1)
+        : r.server.split(':')[0]!;
+      if (!apiServerAt(host))
+        return {
+          error: `Error occurred during HTTP request: Post "https://${host}/wcp/login": dial tcp ${host}:443: i/o timeout`,
+        };
+      if (!r.insecure)
+        return {
+          error: `Error occurred during HTTP request: Post "https://${host}/wcp/login": x509: certificate signed by unknown authority`,
+        };
+      const user = authenticateSso(lab.world, r.username, r.password);
+      if (!user) return { error: 'Error: Login failed: the username or password is incorrect.' };
+      if (r.tkc)
+        return {
+          error: `Error: Unable to find a Tanzu Kubernetes cluster "${r.tkc.name}" in vSphere Namespace "${r.tkc.namespace}", or you have no access to it.`,
+        };
+      const { token } = mintToken(lab.world, user);
+      lab.api.flush();
+      return { token, principal: user.username, host, workloads: workloadsOf(lab.world, user) };
+    },
+  };
+}
+
+/**
+ * A new lab's kubeconfig: the administrator signed in to the lab's endpoint, as after
+ * `kubectl vsphere login --server=127.0.0.1:6443 --vsphere-username administrator@vsphere.local`.
+ */
+function ensureKubeconfig(lab: Lab, ws: Workspace, path: string): void {
+  if (ws.stat(path)) return;
+  const principal = 'administrator@vsphere.local';
+  const { token } = mintToken(lab.world, { username: principal, groups: groupsOf(lab.world, principal) });
+  lab.api.flush();
+  const host = LAB_ENDPOINT.split(':')[0]!;
+  const user = `wcp:${host}:${principal}`;
+  writeKubeconfig(ws, path, {
+    ...emptyKubeconfig(),
+    clusters: [
+      { name: host, cluster: { server: `https://${LAB_ENDPOINT}`, 'insecure-skip-tls-verify': true } },
+    ],
+    users: [{ name: user, user: { token } }],
+    contexts: [{ name: host, context: { cluster: host, user } }],
+    'current-context': host,
+  });
+}
+
+/** bash's history file with timestamps (HISTTIMEFORMAT): `#<seconds>` before each entry. */
+function loadHistory(ws: Workspace, path: string): string[] {
+  let text: string;
+  try {
+    text = ws.read(path);
+  } catch {
+    return [];
+  }
+  const entries: string[] = [];
+  let cur: string[] | undefined;
+  for (const line of text.split('\n')) {
+    if (/^#\d+$/.test(line)) {
+      if (cur) entries.push(cur.join('\n'));
+      cur = [];
+    } else if (cur) cur.push(line);
+    else if (line) entries.push(line);
+  }
+  if (cur) entries.push(cur.join('\n').replace(/\n$/, ''));
+  return entries.filter(Boolean).slice(-HISTORY_LIMIT);
+}
+
+export function createShell(lab: Lab, o: ShellOptions): Session {
+  const kubectl = kubectlCommand(lab.api, kubectlEnv(lab));
   const commands = new Map<string, CommandFn>(
     Object.entries({ ...builtins, ...textCommands, lab: labCommand(lab), sleep: sleepCommand(lab), kubectl }),
   );
@@ -64,10 +175,26 @@ export function createShell(lab: Lab, o: ShellOptions): Session {
     );
     return 0;
   });
-  const session = new Session({
-    workspace: new Workspace(lab.store, () => lab.clock.nowMs()),
+  const workspace = new Workspace(lab.store, () => lab.clock.nowMs());
+  const home = () => (session.env.get('HOME') ?? '/').replace(/(.)\/+$/, '$1');
+  ensureKubeconfig(lab, workspace, '/.kube/config');
+  /** the current context as the prompt and completion see it */
+  const current = () => {
+    const config = readKubeconfig(workspace, kubeconfigPath(session.env, session.cwd));
+    if ('error' in config) return undefined;
+    const name = config['current-context'];
+    const context = config.contexts.find((c) => c.name === name)?.context;
+    return { name, user: principalOf(context?.user ?? ''), namespace: context?.namespace || 'default' };
+  };
+  const historyFile = () => `${home().replace(/\/$/, '')}/.bash_history`;
+  const session: Session = new Session({
+    workspace,
     commands,
-    prompt: () => 'administrator@vsphere.local $ ',
+    prompt: (s) => {
+      const c = current();
+      const where = s.cwd === home() ? '~' : s.cwd;
+      return c?.name ? `${c.user || 'anonymous'} (${c.name}) ${where} $ ` : `(no context) ${where} $ `;
+    },
     complete: (session, line, cursor) =>
       complete(line, cursor, {
         api: lab.api,
@@ -76,9 +203,16 @@ export function createShell(lab: Lab, o: ShellOptions): Session {
         commands: [...commands.keys(), ...session.aliases.keys()],
         user: systemUser,
         space: 'supervisor',
-        namespace: 'default',
+        namespace: current()?.namespace ?? 'default',
       }),
-    history: o.history,
+    history: o.history ?? loadHistory(workspace, '/.bash_history'),
+    onHistory: (entry) => {
+      try {
+        workspace.write(historyFile(), `#${Math.floor(lab.clock.nowMs() / 1000)}\n${entry}\n`, true);
+      } catch {
+        // HOME may point where no file can be written, as bash goes on without its history file
+      }
+    },
     write: o.write,
     terminal: o.terminal,
     onExit: o.onExit,

@@ -34,6 +34,8 @@ export interface SessionOptions {
   terminal?: boolean;
   /** `exit` typed in the terminal: the host may close it (the CLI ends) */
   onExit?: (status: number) => void;
+  /** a line entered the history (to keep it, as bash's history file does) */
+  onHistory?: (entry: string) => void;
 }
 
 const CONTINUATION = '> ';
@@ -74,17 +76,50 @@ export class Session {
     this.o.write(this.editor.reset(this.prompt()));
   }
 
-  /** Terminal input: keys go to the line editor, or Ctrl-C to the running command. */
+  /** Terminal input: keys go to the line editor, a password prompt, or Ctrl-C to the running command. */
   feed(data: string): void {
     if (this.busy && data.includes('\x03') && this.running) {
       this.o.write('^C\r\n');
+      this.secret?.resolve(undefined);
+      this.secret = undefined;
       this.running.abort();
       this.input = [];
       this.inputAt = 0;
       return;
     }
     for (const k of splitKeys(data)) this.input.push(k);
-    if (!this.busy) this.drain();
+    if (this.secret) this.pumpSecret();
+    else if (!this.busy) this.drain();
+  }
+
+  /** A password prompt in progress: keys are taken without echo until Enter. */
+  private secret: { text: string; resolve(v: string | undefined): void } | undefined;
+
+  /**
+   * Asks for a secret as a password prompt does: the prompt is shown, what is typed is not; Enter ends
+   * it. Keys typed ahead count. Scripts have no terminal to ask on: undefined, as Ctrl-C gives.
+   */
+  readSecret(prompt: string): Promise<string | undefined> {
+    if (this.o.terminal === false) return Promise.resolve(undefined);
+    this.o.write(prompt);
+    return new Promise((resolve) => {
+      this.secret = { text: '', resolve };
+      this.pumpSecret();
+    });
+  }
+
+  private pumpSecret(): void {
+    while (this.secret && this.inputAt < this.input.length) {
+      const k = this.input[this.inputAt++]!;
+      if (k === '\r' || k === '\n') {
+        const { text, resolve } = this.secret;
+        this.secret = undefined;
+        this.o.write('\r\n');
+        resolve(text);
+      } else if (k === '\x7f' || k === '\b') this.secret.text = [...this.secret.text].slice(0, -1).join('');
+      else if (k === '\x15') this.secret.text = '';
+      else if (!k.startsWith('\x1b') && k >= ' ') this.secret.text += k;
+    }
   }
 
   /** Gives the waiting keys to the editor until a line is submitted (the rest waits for it to run). */
@@ -197,7 +232,9 @@ export class Session {
     }
     this.openHeredoc = undefined;
     this.pending = [];
+    const known = this.editor.history.length;
     this.editor.remember(src.replace(/\n/g, ' ').length < 4096 ? src : line);
+    if (this.editor.history.length > known) this.o.onHistory?.(this.editor.history[known]!);
     if (r.kind === 'error') {
       this.error(r.message);
       this.lastStatus = 2;

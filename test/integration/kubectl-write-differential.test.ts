@@ -3,7 +3,6 @@ import { rmSync } from 'node:fs';
 import type { Lab } from '../../main/sim/lab';
 import { createShell } from '../../main/shell';
 import { newLab } from '../helpers/lab';
-import { mintToken } from '../../main/host/endpoint/kubeconfig';
 import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
 
 if (!haveKubectl)
@@ -82,7 +81,8 @@ describe.skipIf(!haveKubectl)(
       ours = newLab({ seed: 'diff' });
       s = await serveLab(real);
       // serving the real lab opened a login session (one write, one draw of the seeded source): keep step
-      mintToken(ours, { username: 'administrator@vsphere.local', groups: ['system:authenticated'] });
+      // the first lab shell signs the administrator in (a session, like the one serveLab opened in real)
+      createShell(ours, { write: () => {}, terminal: false });
     });
     afterAll(async () => {
       await s?.endpoint.close();

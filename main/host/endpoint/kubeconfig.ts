@@ -1,11 +1,10 @@
 // Kubeconfigs for the lab's endpoint, shaped like the ones `kubectl vsphere login` writes: a cluster per
 // API space (the Supervisor by its address), a user per SSO principal with a bearer token, and a context
 // per place the user may work.
-import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { UserInfo } from '../../api/types';
 import type { Lab } from '../../sim/lab';
-import { openSession } from '../../sim/vcenter/sso';
+import { mintToken as mintSessionToken } from '../../shell/kubeconfig';
 
 export interface KubeContext {
   name: string;
@@ -14,12 +13,11 @@ export interface KubeContext {
   namespace?: string;
 }
 
-/** Mints a bearer token for a user: 32 random bytes, of which the lab keeps only the digest. */
+/** Mints a bearer token for a user (see the shell's mintToken) and commits the session. */
 export function mintToken(lab: Lab, user: UserInfo): { token: string; expiresAt: string } {
-  const token = randomBytes(32).toString('base64url');
-  const expiresAt = openSession(lab.world, user, token);
+  const minted = mintSessionToken(lab.world, user);
   lab.api.flush();
-  return { token, expiresAt };
+  return minted;
 }
 
 export function kubeconfig(o: {

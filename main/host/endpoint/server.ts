@@ -2,6 +2,7 @@
 // kubectl and client libraries work against it. The Supervisor is at the root; a guest cluster at
 // /clusters/<space>. It is a thin adapter: every request goes through ApiServer.handle / watch, as the
 // in-app shell's do.
+import { workloadsOf } from '../../sim/supervisor/access';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -156,7 +157,7 @@ async function serve(
   const user = authenticate(lab, req);
   if (!user) return send(res, status(401, 'Unauthorized', 'Unauthorized'));
   if (path === '/wcp/workloads' && req.method === 'GET')
-    return send(res, { status: 200, body: workloadsOf(lab, user) });
+    return send(res, { status: 200, body: workloadsOf(lab.world, user) });
   if (!flavor || flavor === 'vcenter')
     return send(res, status(404, 'NotFound', 'the server could not find the requested resource'));
 
@@ -292,11 +293,6 @@ function wcpLogin(lab: Lab, req: IncomingMessage, res: ServerResponse): void {
   if (!user) return send(res, { status: 401, body: { error: 'the username or password is incorrect' } });
   const { token } = mintToken(lab, user);
   send(res, { status: 200, body: { session_id: token } });
-}
-
-/** What a user may log in to besides the Supervisor: vSphere Namespaces and TKCs (none until those exist). */
-function workloadsOf(_lab: Lab, _user: UserInfo): { namespace: string; cluster?: string }[] {
-  return [];
 }
 
 function sendOr404(res: ServerResponse, body: unknown): void {

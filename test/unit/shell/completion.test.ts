@@ -59,7 +59,7 @@ describe('Tab completion', () => {
     await type('\t');
     const lines = screen.lines();
     expect(lines).toContain('web-1  web-2');
-    expect(lines[lines.length - 1]).toBe('administrator@vsphere.local $ k get pods web-');
+    expect(lines[lines.length - 1]).toBe('administrator@vsphere.local (127.0.0.1) ~ $ k get pods web-');
   });
 
   it('completes flags, lab hosts and workspace files', async () => {

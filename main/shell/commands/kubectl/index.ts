@@ -10,6 +10,9 @@ import { del } from './delete';
 import { apiResources, apiVersions } from './discovery';
 import { labelOrAnnotate, patch, scale } from './modify';
 import { explain } from './explain';
+import { resolveTarget, takeGlobalFlags, type KubectlEnv } from './target';
+import { config } from './config';
+import { vsphere } from './vsphere';
 
 export interface KubectlContext {
   user: UserInfo;
@@ -17,36 +20,57 @@ export interface KubectlContext {
   space: string;
   namespace: string;
   now(): Date;
+  /** the current context's server URL, as the kubeconfig gives it */
+  server?: string;
 }
 
-export function kubectlCommand(api: ApiServer, contextOf: () => KubectlContext): CommandFn {
+/** The current context did not resolve: what kubectl prints instead of running the command. */
+class TargetError extends Error {}
+
+export function kubectlCommand(api: ApiServer, env: KubectlEnv): CommandFn {
   return (ctx) => {
+    const taken = takeGlobalFlags(ctx.argv);
+    if ('error' in taken) {
+      ctx.err(taken.error);
+      return 1;
+    }
+    const argv = taken.argv;
     // kubectl's global --namespace may come before the subcommand; no other flag may, as in kubectl
     let at = 1;
     let namespace: string | undefined;
-    for (let a = ctx.argv[at]; a?.startsWith('-'); a = ctx.argv[at]) {
+    for (let a = argv[at]; a?.startsWith('-'); a = argv[at]) {
       const joined = /^(?:-n=?|--namespace=)(.+)$/.exec(a);
       if (joined) {
         namespace = joined[1];
         at++;
       } else if (a === '-n' || a === '--namespace') {
-        if (ctx.argv[at + 1] === undefined) {
+        if (argv[at + 1] === undefined) {
           ctx.err(
             `Error: flag needs an argument: ${a === '-n' ? "'n' in -n" : '--namespace'}\nSee 'kubectl --help' for usage.\n`,
           );
           return 1;
         }
-        namespace = ctx.argv[at + 1];
+        namespace = argv[at + 1];
         at += 2;
       } else {
         ctx.err(`Error: flags cannot be placed before plugin name: ${a}\n`);
         return 1;
       }
     }
-    const [sub, ...rest] = ctx.argv.slice(at);
-    const context = namespace === undefined ? contextOf : () => ({ ...contextOf(), namespace });
+    const [sub, ...rest] = argv.slice(at);
+    const globals = { ...taken.flags, namespace: namespace ?? taken.flags.namespace };
+    // the context resolves when a subcommand needs the server (config and the plugin do not)
+    const context = (): KubectlContext => {
+      const t = resolveTarget(ctx, env, globals);
+      if ('error' in t) throw new TargetError(t.error);
+      return t;
+    };
     try {
       switch (sub) {
+        case 'config':
+          return config(ctx, rest, globals);
+        case 'vsphere':
+          return vsphere(env, ctx, rest, globals);
         case 'get':
           return get(api, context(), ctx, rest);
         case 'apply':
@@ -79,6 +103,10 @@ export function kubectlCommand(api: ApiServer, contextOf: () => KubectlContext):
           return 1;
       }
     } catch (e) {
+      if (e instanceof TargetError) {
+        ctx.err(e.message);
+        return 1;
+      }
       if (e instanceof FlagError) {
         ctx.err(`Error: ${e.message}\nSee 'kubectl ${sub} --help' for usage.\n`);
         return 1;
