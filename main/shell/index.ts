@@ -13,6 +13,7 @@ import type { SupervisorStatus } from '../sim/supervisor/controller';
 import { authenticate as authenticateSso, groupsOf, sessionUser } from '../sim/vcenter/sso';
 import { workloadsOf } from '../sim/supervisor/access';
 import type { KubectlEnv } from './commands/kubectl/target';
+import type { Pause } from './commands/kubectl/wait';
 import {
   emptyKubeconfig,
   kubeconfigPath,
@@ -24,30 +25,39 @@ import {
 import { Session, type CommandFn } from './session';
 import { complete } from './completion';
 
+/** Lab time passes: at once on a stepped clock (the lab advances), in real time otherwise, until aborted. */
+function pauseIn(lab: Lab): Pause {
+  return (ms, signal) => {
+    const mode = lab.clock.getMode();
+    if (mode.kind === 'stepped') {
+      lab.advance(ms);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms / mode.speed);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  };
+}
+
 /** `sleep DURATION`: lab time passes — at once on a stepped clock, in real time otherwise. */
 function sleepCommand(lab: Lab): CommandFn {
-  return ({ argv, err, signal }) => {
+  const pause = pauseIn(lab);
+  return async ({ argv, err, signal }) => {
     const ms = argv[1] === undefined ? undefined : parseDuration(argv[1]);
     if (ms === undefined) {
       err(`sleep: invalid time interval '${argv[1] ?? ''}'\n`);
       return 1;
     }
-    const mode = lab.clock.getMode();
-    if (mode.kind === 'stepped') {
-      if (ms > MAX_STEP_MS) {
-        err(`sleep: ${argv[1]} is more than the ${MAX_STEP} the stepped lab clock advances at once\n`);
-        return 1;
-      }
-      lab.advance(ms);
-      return 0;
+    if (lab.clock.getMode().kind === 'stepped' && ms > MAX_STEP_MS) {
+      err(`sleep: ${argv[1]} is more than the ${MAX_STEP} the stepped lab clock advances at once\n`);
+      return 1;
     }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(0), ms / mode.speed);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve(130);
-      });
-    });
+    await pause(ms, signal);
+    return signal.aborted ? 130 : 0;
   };
 }
 
@@ -96,6 +106,7 @@ export function kubectlEnv(lab: Lab): KubectlEnv {
       return m ? decodeURIComponent(m[1]!) : SUPERVISOR;
     },
     userFor: (token) => sessionUser(lab.world, token),
+    pause: pauseIn(lab),
     login(r) {
       const host = r.server.startsWith('[')
         ? r.server.slice(0, r.server.indexOf(']') + 1)

@@ -13,6 +13,7 @@ import { explain } from './explain';
 import { resolveTarget, takeGlobalFlags, type KubectlEnv } from './target';
 import { config } from './config';
 import { vsphere } from './vsphere';
+import { wait } from './wait';
 
 export interface KubectlContext {
   user: UserInfo;
@@ -65,12 +66,14 @@ export function kubectlCommand(api: ApiServer, env: KubectlEnv): CommandFn {
       if ('error' in t) throw new TargetError(t.error);
       return t;
     };
-    try {
+    const run = (): number | Promise<number> => {
       switch (sub) {
         case 'config':
           return config(ctx, rest, globals);
         case 'vsphere':
           return vsphere(env, ctx, rest, globals);
+        case 'wait':
+          return wait(api, context(), ctx, rest, env.pause);
         case 'get':
           return get(api, context(), ctx, rest);
         case 'apply':
@@ -102,7 +105,8 @@ export function kubectlCommand(api: ApiServer, env: KubectlEnv): CommandFn {
           ctx.err(`error: unknown command "${sub}" for "kubectl"\n`);
           return 1;
       }
-    } catch (e) {
+    };
+    const handle = (e: unknown): number => {
       if (e instanceof TargetError) {
         ctx.err(e.message);
         return 1;
@@ -112,8 +116,17 @@ export function kubectlCommand(api: ApiServer, env: KubectlEnv): CommandFn {
         return 1;
       }
       throw e;
-    } finally {
+    };
+    // what a subcommand wrote is committed when it ends, whether it ran at once or waited
+    let result: number | Promise<number>;
+    try {
+      result = run();
+    } catch (e) {
       api.flush();
+      return handle(e);
     }
+    if (result instanceof Promise) return result.catch(handle).finally(() => api.flush());
+    api.flush();
+    return result;
   };
 }

@@ -6,6 +6,7 @@ import type { CommandContext } from '../../session';
 import { kubeconfigPath, readKubeconfig, type Kubeconfig } from '../../kubeconfig';
 import type { KubectlContext } from './index';
 import type { LoginRequest, LoginResult } from './vsphere';
+import type { Pause } from './wait';
 
 /** What the lab tells kubectl about itself. */
 export interface KubectlEnv {
@@ -16,6 +17,8 @@ export interface KubectlEnv {
   userFor(token: string): UserInfo | undefined;
   /** `kubectl vsphere login`: the SSO password checked at a server, a session opened */
   login(request: LoginRequest): LoginResult;
+  /** lab time passing while a command waits: stepped at once, or in real time until aborted */
+  pause: Pause;
 }
 
 /** kubectl's global flags that choose the kubeconfig and the context; they may appear anywhere. */
