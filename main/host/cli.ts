@@ -1,7 +1,9 @@
 // `npm run lab -- <command>`: the command-line host of the engine.
 //   serve [--data-dir DIR] [--port N]   open the lab and serve browser mode on 127.0.0.1
 //   info  [--data-dir DIR]              where the lab lives and what it holds
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Lab } from '../sim/lab';
 import { appRoot, appVersion } from './appInfo';
@@ -12,7 +14,7 @@ import { contextsFor, kubeconfig, mintToken } from './endpoint/kubeconfig';
 import { startEndpoint } from './endpoint/server';
 import { labTls } from './endpoint/tls';
 import { groupsOf, principalName } from '../sim/vcenter/sso';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createShell } from '../shell';
 
 const usage = `usage: npm run lab -- <command> [flags]
@@ -59,6 +61,26 @@ function writeAdminKubeconfig(
   return file;
 }
 
+/**
+ * `edit FILE` and `kubectl edit` in a real terminal: the text goes to a temporary file that $VISUAL or
+ * $EDITOR (else vi) edits with the terminal to itself; what it saves comes back, undefined if it failed.
+ */
+function editInTerminal(name: string, text: string): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'supervisor-lab-edit-'));
+  const file = join(dir, basename(name) || 'file');
+  try {
+    writeFileSync(file, text);
+    process.stdin.setRawMode?.(false);
+    const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
+    // through sh, as git runs $EDITOR: it may carry arguments ("code --wait"); the file goes as "$1"
+    const r = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit' });
+    return r.status === 0 ? readFileSync(file, 'utf8') : undefined;
+  } finally {
+    process.stdin.setRawMode?.(true);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function shellCommand(
   path: string,
   values: { c?: string; script?: string; speed?: string },
@@ -98,6 +120,7 @@ async function shellCommand(
     write: (d) => process.stdout.write(d),
     columns: process.stdout.columns,
     onExit: (status) => exit(status),
+    edit: ({ name, text }) => Promise.resolve(editInTerminal(name, text)),
   });
   process.stdout.on('resize', () => (session.editor.columns = process.stdout.columns));
   const ticker = setInterval(() => lab.settle(), 250);

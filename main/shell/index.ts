@@ -22,7 +22,7 @@ import {
   readKubeconfig,
   writeKubeconfig,
 } from './kubeconfig';
-import { Session, type CommandFn } from './session';
+import { Session, type CommandFn, type SessionOptions } from './session';
 import { complete } from './completion';
 
 /** Lab time passes: at once on a stepped clock (the lab advances), in real time otherwise, until aborted. */
@@ -69,6 +69,8 @@ export interface ShellOptions {
   columns?: number;
   /** `exit` typed in the terminal */
   onExit?: (status: number) => void;
+  /** the editor `edit FILE`, `vi FILE` and `kubectl edit` open (the app's YAML editor, $EDITOR in the CLI) */
+  edit?: SessionOptions['edit'];
 }
 
 /** The lab's endpoint as `npm run lab -- serve` offers it; in the lab shell it stands for the Supervisor. */
@@ -227,6 +229,7 @@ export function createShell(lab: Lab, o: ShellOptions): Session {
     write: o.write,
     terminal: o.terminal,
     onExit: o.onExit,
+    edit: o.edit,
   });
   session.editor.columns = o.columns ?? 80;
   return session;

@@ -36,6 +36,11 @@ export interface SessionOptions {
   onExit?: (status: number) => void;
   /** a line entered the history (to keep it, as bash's history file does) */
   onHistory?: (entry: string) => void;
+  /**
+   * Opens text in an editor — the app's YAML editor, or $EDITOR in a real terminal — and gives back
+   * what was saved, or undefined when the edit was abandoned.
+   */
+  edit?: (o: { name: string; text: string; signal: AbortSignal }) => Promise<string | undefined>;
 }
 
 const CONTINUATION = '> ';
@@ -90,6 +95,11 @@ export class Session {
     for (const k of splitKeys(data)) this.input.push(k);
     if (this.secret) this.pumpSecret();
     else if (!this.busy) this.drain();
+  }
+
+  /** Edits text in the session's editor; null when the session has none (scripts, -c). */
+  openEditor(name: string, text: string, signal: AbortSignal): Promise<string | undefined> | null {
+    return this.o.edit ? this.o.edit({ name, text, signal }) : null;
   }
 
   /** A password prompt in progress: keys are taken without echo until Enter. */

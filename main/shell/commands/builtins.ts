@@ -1,5 +1,5 @@
 // The shell's builtins over the lab's workspace files and its own state: echo, export, cd, pwd, ls, cat,
-// mkdir, rm, mv, cp, history, alias, clear, true, false. Messages follow GNU coreutils and bash.
+// mkdir, rm, mv, cp, history, alias, clear, true, false, and edit/vi through the session's editor. Messages follow GNU coreutils and bash.
 import { FsError, resolvePath } from '../../store/files';
 import type { CommandContext, CommandFn } from '../session';
 
@@ -296,7 +296,52 @@ const exit: CommandFn = ({ argv, session, err }) => {
   return status;
 };
 
+/**
+ * `edit FILE` / `vi FILE` (also nano, vim): the file opens in the session's editor — the app's YAML
+ * editor, $EDITOR in a real terminal — and what is saved is written back. A new file is made on save.
+ */
+function editCommand(name: string): CommandFn {
+  return async ({ argv, session, err, signal }) => {
+    const files = argv.slice(1).filter((a) => !a.startsWith('-') || a === '-');
+    if (files.length !== 1) {
+      err(`${name}: usage: ${name} FILE\n`);
+      return 2;
+    }
+    const path = resolvePath(session.cwd, files[0]!);
+    let text = '';
+    try {
+      text = session.workspace.read(path);
+    } catch (e) {
+      if (!(e instanceof FsError) || e.code !== 'ENOENT') {
+        err(`${name}: ${files[0]}: ${fsMessage(e)}\n`);
+        return 1;
+      }
+    }
+    const editing = session.openEditor(path, text, signal);
+    if (!editing) {
+      err(
+        `${name}: no editor here: open ${files[0]} in the YAML editor, or run the lab shell in a terminal with EDITOR set\n`,
+      );
+      return 1;
+    }
+    const saved = await editing;
+    if (saved === undefined || (saved === text && session.workspace.stat(path)))
+      return signal.aborted ? 130 : 0;
+    try {
+      session.workspace.write(path, saved);
+    } catch (e) {
+      err(`${name}: ${files[0]}: ${fsMessage(e)}\n`);
+      return 1;
+    }
+    return 0;
+  };
+}
+
 export const builtins: Record<string, CommandFn> = {
+  edit: editCommand('edit'),
+  vi: editCommand('vi'),
+  vim: editCommand('vim'),
+  nano: editCommand('nano'),
   exit,
   echo,
   export: exportCmd,

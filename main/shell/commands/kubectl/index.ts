@@ -14,6 +14,7 @@ import { resolveTarget, takeGlobalFlags, type KubectlEnv } from './target';
 import { config } from './config';
 import { vsphere } from './vsphere';
 import { wait } from './wait';
+import { edit } from './edit';
 
 export interface KubectlContext {
   user: UserInfo;
@@ -74,6 +75,8 @@ export function kubectlCommand(api: ApiServer, env: KubectlEnv): CommandFn {
           return vsphere(env, ctx, rest, globals);
         case 'wait':
           return wait(api, context(), ctx, rest, env.pause);
+        case 'edit':
+          return edit(api, context(), ctx, rest);
         case 'get':
           return get(api, context(), ctx, rest);
         case 'apply':
