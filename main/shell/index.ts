@@ -7,6 +7,7 @@ import { builtins } from './commands/builtins';
 import { labCommand } from './commands/lab';
 import { textCommands } from './commands/text';
 import { kubectlCommand } from './commands/kubectl';
+import { govcCommand } from './commands/govc';
 import { systemUser } from '../api/types';
 import { SUPERVISOR } from '../sim/lab';
 import type { SupervisorStatus } from '../sim/supervisor/controller';
@@ -182,6 +183,7 @@ export function createShell(lab: Lab, o: ShellOptions): Session {
   const commands = new Map<string, CommandFn>(
     Object.entries({ ...builtins, ...textCommands, lab: labCommand(lab), sleep: sleepCommand(lab), kubectl }),
   );
+  commands.set('govc', govcCommand(lab));
   commands.set('help', ({ out }) => {
     out(
       `Supervisor Lab shell. Commands: ${[...commands.keys()].sort().join(', ')}\nAliases: k=kubectl. Try: lab status, lab topology, lab explain supervisor Workload-Cluster\n`,
