@@ -1,7 +1,7 @@
 // The API server of the lab: every client — the in-app kubectl, the simulation's controllers, the
 // HTTPS endpoint, the UI — sends requests with Kubernetes REST semantics here and gets a status code
 // and a body (an object, a list, a Table or a Status). One code path for all of them.
-import type { Store } from '../store/store';
+import type { Store, StoredObject } from '../store/store';
 import { allowAll, forbiddenMessage, type AdmissionPlugin, type Authorizer } from './admission';
 import type { RandomSource, TimeSource } from './environment';
 import {
@@ -167,6 +167,69 @@ export class ApiServer {
     });
     this.store.flush();
     this.hub.closeSpace(name);
+  }
+
+  /**
+   * Makes the API's state that of a snapshot (or of a freshly built lab): every object not there is
+   * deleted, every one missing is created with its uid, every one that differs is rewritten — all as
+   * writes at new resourceVersions in one transaction, so watchers and controllers see ordinary events
+   * and resourceVersions never go back. Objects of kinds `keep` refuses are left as they are.
+   */
+  replaceState(
+    spaces: readonly { name: string; flavor: string }[],
+    objects: Iterable<StoredObject>,
+    keep: (kind: ResolvedKind) => boolean = () => true,
+  ): { created: number; updated: number; deleted: number } {
+    const counts = { created: 0, updated: 0, deleted: 0 };
+    const wanted = new Map<string, { kind: ResolvedKind; cluster: string; obj: KubeObject }>();
+    const id = (k: { cluster: string; group: string; kind: string; namespace: string; name: string }) =>
+      `${k.cluster}\u0000${k.group}\u0000${k.kind}\u0000${k.namespace}\u0000${k.name}`;
+    for (const o of objects) {
+      const kind = this.registry.byKind(o.key.group, o.key.kind);
+      if (!kind || !keep(kind)) continue;
+      wanted.set(id(o.key), { kind, cluster: o.key.cluster, obj: JSON.parse(o.body) as KubeObject });
+    }
+    const stripped = (o: KubeObject) =>
+      JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: '' } });
+    const closing: string[] = [];
+    this.store.transaction(() => {
+      for (const sp of spaces) {
+        if (this.spaces.has(sp.name)) continue;
+        this.store.addApiSpace(sp.name, sp.flavor);
+        this.spaces.set(sp.name, sp.flavor);
+      }
+      for (const space of [...this.spaces.keys()]) {
+        for (const kind of this.registry.all()) {
+          if (!keep(kind)) continue;
+          for (const live of this.objects.list(kind, space)) {
+            const key = keyOf(kind, space, live.metadata.namespace ?? '', live.metadata.name ?? '');
+            const want = wanted.get(id(key));
+            if (!want || want.obj.metadata.uid !== live.metadata.uid) {
+              this.objects.remove(kind, space, live);
+              counts.deleted++;
+              continue;
+            }
+            wanted.delete(id(key));
+            if (stripped(want.obj) === stripped(live)) continue;
+            this.objects.put(kind, space, want.obj, live);
+            counts.updated++;
+          }
+        }
+      }
+      for (const w of wanted.values()) {
+        this.objects.put(w.kind, w.cluster, w.obj, undefined);
+        counts.created++;
+      }
+      for (const space of [...this.spaces.keys()]) {
+        if (spaces.some((sp) => sp.name === space)) continue;
+        this.store.removeApiSpace(space);
+        this.spaces.delete(space);
+        closing.push(space);
+      }
+    });
+    this.store.flush();
+    for (const space of closing) this.hub.closeSpace(space);
+    return counts;
   }
 
   /** Serves one request. Never throws: failures come back as Status bodies with their codes. */

@@ -9,7 +9,7 @@ import { Lab } from '../sim/lab';
 import { appRoot, appVersion } from './appInfo';
 import { startBrowserServer } from './browser/server';
 import { labPath, resolveDataDir } from './dataDir';
-import { defaultScenario } from './scenarios';
+import { defaultScenario, shippedScenarios } from './scenarios';
 import { contextsFor, kubeconfig, mintToken } from './endpoint/kubeconfig';
 import { startEndpoint } from './endpoint/server';
 import { labTls } from './endpoint/tls';
@@ -110,7 +110,11 @@ async function shellCommand(
     scenario: defaultScenario(),
   });
   if (src !== undefined) {
-    const session = createShell(lab, { write: (d) => process.stdout.write(d), terminal: false });
+    const session = createShell(lab, {
+      write: (d) => process.stdout.write(d),
+      terminal: false,
+      scenarios: shippedScenarios,
+    });
     const status = await session.runScript(src);
     lab.close();
     return status;
@@ -121,6 +125,7 @@ async function shellCommand(
     columns: process.stdout.columns,
     onExit: (status) => exit(status),
     edit: ({ name, text }) => Promise.resolve(editInTerminal(name, text)),
+    scenarios: shippedScenarios,
   });
   process.stdout.on('resize', () => (session.editor.columns = process.stdout.columns));
   const ticker = setInterval(() => lab.settle(), 250);

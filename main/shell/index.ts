@@ -4,7 +4,7 @@ import { Workspace } from '../store/files';
 import type { Lab } from '../sim/lab';
 import { MAX_STEP, MAX_STEP_MS, parseDuration } from '../sim/runtime/clock';
 import { builtins } from './commands/builtins';
-import { labCommand } from './commands/lab';
+import { labCommand, type ScenarioSource } from './commands/lab';
 import { textCommands } from './commands/text';
 import { kubectlCommand } from './commands/kubectl';
 import { govcCommand } from './commands/govc';
@@ -72,6 +72,8 @@ export interface ShellOptions {
   onExit?: (status: number) => void;
   /** the editor `edit FILE`, `vi FILE` and `kubectl edit` open (the app's YAML editor, $EDITOR in the CLI) */
   edit?: SessionOptions['edit'];
+  /** the scenarios `lab reset` and `lab scenario` start from (the host's resources/scenarios) */
+  scenarios?: ScenarioSource;
 }
 
 /** The lab's endpoint as `npm run lab -- serve` offers it; in the lab shell it stands for the Supervisor. */
@@ -181,7 +183,13 @@ function loadHistory(ws: Workspace, path: string): string[] {
 export function createShell(lab: Lab, o: ShellOptions): Session {
   const kubectl = kubectlCommand(lab.api, kubectlEnv(lab));
   const commands = new Map<string, CommandFn>(
-    Object.entries({ ...builtins, ...textCommands, lab: labCommand(lab), sleep: sleepCommand(lab), kubectl }),
+    Object.entries({
+      ...builtins,
+      ...textCommands,
+      lab: labCommand(lab, o.scenarios),
+      sleep: sleepCommand(lab),
+      kubectl,
+    }),
   );
   commands.set('govc', govcCommand(lab));
   commands.set('help', ({ out }) => {

@@ -4,7 +4,7 @@
 import { ApiServer } from '../api/server';
 import type { AdmissionPlugin, Authorizer } from '../api/admission';
 import { registerCoreKinds } from '../api/kinds';
-import { Registry } from '../api/registry';
+import { Registry, type ResolvedKind } from '../api/registry';
 import { Store } from '../store/store';
 import { LabClock, type ClockMode, type WallSource } from './runtime/clock';
 import { ControllerRuntime } from './runtime/controllers';
@@ -16,7 +16,7 @@ import { haController } from './ha/ha';
 import { supervisorAdmission } from './supervisor/admission';
 import { supervisorController } from './supervisor/controller';
 import { hostController } from './vcenter/hosts';
-import { registerVcenterKinds, VCENTER } from './vcenter/kinds';
+import { GROUP as VCENTER_GROUP, registerVcenterKinds, VCENTER } from './vcenter/kinds';
 import { loadScenario, type Scenario } from './vcenter/scenario';
 import { vmController } from './vcenter/vmLifecycle';
 import { World } from './world';
@@ -46,6 +46,10 @@ export interface LabOptions {
   scenario?: Scenario;
 }
 
+/** SSO sessions are the learner's logins, not part of the environment a snapshot or reset puts back. */
+const keepThroughRestore = (kind: ResolvedKind) =>
+  !(kind.group === VCENTER_GROUP && kind.kind === 'SsoSession');
+
 export class Lab {
   readonly store: Store;
   readonly registry: Registry;
@@ -55,7 +59,10 @@ export class Lab {
   readonly runtime: ControllerRuntime;
   readonly world: World;
 
+  private readonly nativeBinding?: string;
+
   constructor(o: LabOptions) {
+    this.nativeBinding = o.nativeBinding;
     this.store = new Store(o.path, o.nativeBinding ? { nativeBinding: o.nativeBinding } : {});
     try {
       const seed = this.store.getMeta('seed') ?? o.seed ?? DEFAULT_SEED;
@@ -125,6 +132,50 @@ export class Lab {
     this.store.setMeta('clockMs', String(this.clock.nowMs()));
     this.store.setMeta('randomState', this.random.state());
     this.store.flush();
+  }
+
+  /** Saves the state of every object (not the workspace) as a named snapshot; returns the object count. */
+  snapshot(name: string): number {
+    this.saveState();
+    return this.store.saveSnapshot(name, this.clock.nowMs());
+  }
+
+  /**
+   * Puts every object back as a snapshot holds it. Lab time carries on (it never runs backwards), the
+   * workspace stays, and so do SSO sessions: whoever is logged in stays logged in.
+   */
+  restore(name: string): { labTime: number; created: number; updated: number; deleted: number } | undefined {
+    const snap = this.store.readSnapshot(name);
+    if (!snap) return undefined;
+    const counts = this.api.replaceState(snap.spaces, snap.objects, keepThroughRestore);
+    this.settle();
+    this.saveState();
+    return { labTime: snap.labTime, ...counts };
+  }
+
+  /** Starts the environment over from a scenario (the lab's own for a reset), as restore does. */
+  reset(scenario: Scenario): { created: number; updated: number; deleted: number } {
+    const fresh = new Lab({
+      path: ':memory:',
+      seed: this.store.getMeta('seed'),
+      start: this.clock.nowMs(),
+      scenario,
+      nativeBinding: this.nativeBinding,
+    });
+    try {
+      fresh.settle();
+      const counts = this.api.replaceState(
+        fresh.store.apiSpaces(),
+        fresh.store.allObjects(),
+        keepThroughRestore,
+      );
+      this.store.setMeta('scenario', scenario.name);
+      this.settle();
+      this.saveState();
+      return counts;
+    } finally {
+      fresh.close();
+    }
   }
 
   private scheduleBookmarks(): void {

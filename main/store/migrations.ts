@@ -74,6 +74,27 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   INSERT INTO files (path, dir, content, mtime) VALUES ('/', 1, '', 0);
   `,
+  // 4: lab snapshots — a copy of every object (key, uid, body) and of the API spaces, kept in the lab
+  // file itself so a lab stays one file; the change log and the workspace are not part of a snapshot.
+  `
+  CREATE TABLE snapshots (
+    name     TEXT PRIMARY KEY,
+    lab_time INTEGER NOT NULL,
+    spaces   TEXT NOT NULL,
+    objects  INTEGER NOT NULL
+  );
+  CREATE TABLE snapshot_objects (
+    snapshot  TEXT NOT NULL REFERENCES snapshots (name) ON DELETE CASCADE,
+    cluster   TEXT NOT NULL,
+    grp       TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    namespace TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    uid       TEXT NOT NULL,
+    body      TEXT NOT NULL,
+    PRIMARY KEY (snapshot, cluster, grp, kind, namespace, name)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -397,6 +397,70 @@ export class Store {
     this.compacted = upTo;
   }
 
+  /** Every object with its body, in key order (snapshots, resets). */
+  *allObjects(): Generator<StoredObject> {
+    for (const r of this.db
+      .prepare('SELECT o.*, c.body FROM objects o JOIN changes c ON c.rv = o.rv ORDER BY 1, 2, 3, 4, 5')
+      .iterate() as IterableIterator<Row>)
+      yield { key: rowKey(r), uid: r.uid, rv: r.rv, body: r.body };
+  }
+
+  /** Copies every object and the API spaces under a snapshot name (replacing one of that name). */
+  saveSnapshot(name: string, labTime: number): number {
+    return this.transaction(() => {
+      this.db.prepare('DELETE FROM snapshot_objects WHERE snapshot=?').run(name);
+      this.db.prepare('DELETE FROM snapshots WHERE name=?').run(name);
+      this.db
+        .prepare('INSERT INTO snapshots (name, lab_time, spaces, objects) VALUES (?, ?, ?, 0)')
+        .run(name, labTime, JSON.stringify(this.apiSpaces()));
+      const n = this.db
+        .prepare(
+          `INSERT INTO snapshot_objects (snapshot, cluster, grp, kind, namespace, name, uid, body)
+           SELECT ?, o.cluster, o.grp, o.kind, o.namespace, o.name, o.uid, c.body
+           FROM objects o JOIN changes c ON c.rv = o.rv`,
+        )
+        .run(name).changes;
+      this.db.prepare('UPDATE snapshots SET objects=? WHERE name=?').run(n, name);
+      return n;
+    });
+  }
+
+  snapshots(): { name: string; labTime: number; objects: number }[] {
+    return (
+      this.db.prepare('SELECT name, lab_time, objects FROM snapshots ORDER BY lab_time, name').all() as {
+        name: string;
+        lab_time: number;
+        objects: number;
+      }[]
+    ).map((r) => ({ name: r.name, labTime: r.lab_time, objects: r.objects }));
+  }
+
+  /** A snapshot's API spaces and objects, undefined when there is none of that name. */
+  readSnapshot(
+    name: string,
+  ): { labTime: number; spaces: { name: string; flavor: string }[]; objects: StoredObject[] } | undefined {
+    const row = this.db.prepare('SELECT lab_time, spaces FROM snapshots WHERE name=?').get(name) as
+      { lab_time: number; spaces: string } | undefined;
+    if (!row) return undefined;
+    const objects = (
+      this.db
+        .prepare('SELECT * FROM snapshot_objects WHERE snapshot=? ORDER BY 2, 3, 4, 5, 6')
+        .all(name) as Row[]
+    ).map((r) => ({ key: rowKey(r), uid: r.uid, rv: 0, body: r.body }));
+    return {
+      labTime: row.lab_time,
+      spaces: JSON.parse(row.spaces) as { name: string; flavor: string }[],
+      objects,
+    };
+  }
+
+  deleteSnapshot(name: string): boolean {
+    return this.transaction(() => {
+      this.db.prepare('DELETE FROM snapshot_objects WHERE snapshot=?').run(name);
+      return this.db.prepare('DELETE FROM snapshots WHERE name=?').run(name).changes > 0;
+    });
+  }
+
   getMeta(key: string): string | undefined {
     return (this.stmt.metaGet!.get(key) as { value: string } | undefined)?.value;
   }

@@ -1,6 +1,7 @@
 // `lab …`: driving the simulation — status, the topology model, the clock, host faults, explanations.
 //   lab status | lab topology [-o json] | lab clock [show | advance DURATION | speed stepped|N]
 //   lab host fail|recover NAME | lab explain vm|host|supervisor NAME
+//   lab snapshot save|restore|rm NAME | lab snapshot ls | lab reset | lab scenario ls | lab scenario load NAME
 import { ApiError } from '../../api/errors';
 import { MAX_STEP, MAX_STEP_MS, parseDuration } from '../../sim/runtime/clock';
 import { explain } from '../../sim/explain';
@@ -8,18 +9,37 @@ import type { Lab } from '../../sim/lab';
 import { topology } from '../../sim/topology';
 import { failHost, recoverHost } from '../../sim/vcenter/operations';
 import type { CommandFn } from '../session';
+import type { Scenario } from '../../sim/vcenter/scenario';
 
 const usage = `Usage: lab COMMAND
   status                         the Supervisor and the hosts at a glance
   topology [-o json]             hosts, VMs and pods (the model the topology view draws)
   clock                          lab time and clock mode
   clock advance DURATION         step lab time (90s, 5m, 1h30m) with the clock stepped
+  clock speed stepped|realtime|N lab time stands still until stepped, or runs at N× real time
   host fail NAME                 the host stops answering (its VMs go down; HA restarts them)
   host recover NAME              the host is back
   explain vm|host|supervisor NAME   why the simulation did what it did
+  snapshot save NAME             keep the state of the whole environment under a name
+  snapshot restore NAME          put the environment back as it was (lab time and your files carry on)
+  snapshot ls | snapshot rm NAME the snapshots of this lab
+  reset                          start the environment over from its scenario
+  scenario ls                    the scenarios a lab can start from
+  scenario load NAME             start the environment over from another scenario
 `;
 
-export function labCommand(lab: Lab): CommandFn {
+/** The scenarios the host ships (resources/scenarios), for `lab scenario` and `lab reset`. */
+export interface ScenarioSource {
+  list(): { name: string; title: string }[];
+  load(name: string): Scenario | undefined;
+}
+
+const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const labTime = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+export function labCommand(lab: Lab, scenarios?: ScenarioSource): CommandFn {
+  const changes = (c: { created: number; updated: number; deleted: number }) =>
+    `${c.created} objects created, ${c.updated} changed, ${c.deleted} deleted`;
   return ({ argv, out, err }) => {
     const [, sub, ...rest] = argv;
     const w = lab.world;
@@ -77,8 +97,107 @@ export function labCommand(lab: Lab): CommandFn {
             out(`${lab.clock.now().toISOString()}\n`);
             return 0;
           }
+          if (rest[0] === 'speed' && rest.length === 2) {
+            const v = rest[1]!;
+            const speed = v === 'realtime' ? 1 : Number(v);
+            if (v !== 'stepped' && !(speed > 0 && speed <= 1000)) {
+              err(`lab clock speed: ${v} is not stepped, realtime or a factor from 0.1 to 1000\n`);
+              return 1;
+            }
+            try {
+              lab.clock.setMode(v === 'stepped' ? { kind: 'stepped' } : { kind: 'realtime', speed });
+            } catch {
+              err('lab clock speed: this lab has no wall clock to follow; it runs stepped only\n');
+              return 1;
+            }
+            out(
+              v === 'stepped'
+                ? 'lab time now moves only when stepped (lab clock advance, sleep)\n'
+                : `lab time now runs at ${speed}× real time\n`,
+            );
+            return 0;
+          }
           err(usage);
           return 1;
+        }
+        case 'snapshot': {
+          const [action, name, ...extra] = rest;
+          if (action === 'ls' && name === undefined) {
+            const list = lab.store.snapshots();
+            if (!list.length) {
+              out('No snapshots. Save one with: lab snapshot save NAME\n');
+              return 0;
+            }
+            const width = Math.max(4, ...list.map((x) => x.name.length));
+            out(`${'NAME'.padEnd(width)}   LAB TIME               OBJECTS\n`);
+            for (const x of list)
+              out(`${x.name.padEnd(width)}   ${labTime(x.labTime).padEnd(20)}   ${x.objects}\n`);
+            return 0;
+          }
+          if (!['save', 'restore', 'rm'].includes(action ?? '') || name === undefined || extra.length) {
+            err(usage);
+            return 1;
+          }
+          if (!SNAPSHOT_NAME.test(name)) {
+            err(`lab snapshot: "${name}" is not a snapshot name (letters, digits, . _ -; at most 63)\n`);
+            return 1;
+          }
+          if (action === 'save') {
+            const n = lab.snapshot(name);
+            out(`snapshot ${name} saved: ${n} objects at lab time ${labTime(lab.clock.nowMs())}\n`);
+            return 0;
+          }
+          if (action === 'rm') {
+            if (!lab.store.deleteSnapshot(name)) {
+              err(`lab snapshot: no snapshot named "${name}" (see lab snapshot ls)\n`);
+              return 1;
+            }
+            out(`snapshot ${name} removed\n`);
+            return 0;
+          }
+          const r = lab.restore(name);
+          if (!r) {
+            err(`lab snapshot: no snapshot named "${name}" (see lab snapshot ls)\n`);
+            return 1;
+          }
+          out(`restored snapshot ${name} (saved at lab time ${labTime(r.labTime)}): ${changes(r)}\n`);
+          return 0;
+        }
+        case 'reset':
+        case 'scenario': {
+          if (!scenarios) {
+            err(`lab ${sub}: this session has no scenarios to start from\n`);
+            return 1;
+          }
+          const current = lab.store.getMeta('scenario');
+          if (sub === 'scenario' && rest[0] === 'ls' && rest.length === 1) {
+            const list = scenarios.list();
+            const width = Math.max(4, ...list.map((x) => x.name.length));
+            out(`  ${'NAME'.padEnd(width)}   TITLE\n`);
+            for (const x of list)
+              out(`${x.name === current ? '*' : ' '} ${x.name.padEnd(width)}   ${x.title}\n`);
+            return 0;
+          }
+          const name = sub === 'reset' ? current : rest[1];
+          if (
+            (sub === 'reset' && rest.length) ||
+            (sub === 'scenario' && (rest[0] !== 'load' || rest.length !== 2))
+          ) {
+            err(usage);
+            return 1;
+          }
+          const scenario = name === undefined ? undefined : scenarios.load(name);
+          if (!scenario) {
+            err(
+              name === undefined
+                ? 'lab reset: this lab did not start from a scenario; load one with lab scenario load NAME\n'
+                : `lab scenario: no scenario named "${name}" (see lab scenario ls)\n`,
+            );
+            return 1;
+          }
+          const r = lab.reset(scenario);
+          out(`${sub === 'reset' ? 'reset to' : 'loaded'} scenario ${scenario.name}: ${changes(r)}\n`);
+          return 0;
         }
         case 'host': {
           const [action, name] = rest;
