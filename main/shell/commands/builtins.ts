@@ -41,6 +41,159 @@ const echo: CommandFn = ({ argv, out }) => {
   return 0;
 };
 
+/** Backslash escapes as printf's format and %b read them. */
+function unescape(text: string, inArgument: boolean): { text: string; stop: boolean } {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c !== '\\' || i === text.length - 1) {
+      out += c;
+      continue;
+    }
+    const n = text[++i]!;
+    const simple: Record<string, string> = {
+      n: '\n',
+      t: '\t',
+      r: '\r',
+      a: '\x07',
+      b: '\b',
+      f: '\f',
+      v: '\v',
+      '\\': '\\',
+      e: '\x1b',
+    };
+    if (n in simple) out += simple[n];
+    else if (n === '"' && !inArgument) out += '"';
+    else if (n === 'c' && inArgument) return { text: out, stop: true };
+    else if (/[0-7]/.test(n) || (n === '0' && inArgument)) {
+      const m = /^[0-7]{1,3}/.exec(text.slice(inArgument && n === '0' ? i + 1 : i))![0] ?? '';
+      out += String.fromCharCode(parseInt(m || '0', 8));
+      i += m.length - (inArgument && n === '0' ? 0 : 1);
+    } else if (n === 'x' && /^[0-9a-fA-F]/.test(text.slice(i + 1))) {
+      const m = /^[0-9a-fA-F]{1,2}/.exec(text.slice(i + 1))![0];
+      out += String.fromCharCode(parseInt(m, 16));
+      i += m.length;
+    } else out += `\\${n}`;
+  }
+  return { text: out, stop: false };
+}
+
+/** bash's printf: the format is reused while arguments remain; missing ones are empty or zero. */
+const printf: CommandFn = ({ argv, out, err }) => {
+  if (argv.length < 2) {
+    err('printf: usage: printf [-v var] format [arguments]\n');
+    return 2;
+  }
+  const format = argv[1]!;
+  const args = argv.slice(2);
+  let status = 0;
+  let used = 0;
+  const number = (a: string | undefined): number => {
+    if (a === undefined || a === '') return 0;
+    if (/^['"]./.test(a)) return a.codePointAt(1)!;
+    const v = /^[-+]?0[xX][0-9a-fA-F]+$/.test(a)
+      ? parseInt(a, 16)
+      : /^[-+]?0[0-7]+$/.test(a)
+        ? parseInt(a, 8)
+        : Number(a);
+    if (!/^[-+]?(0[xX][0-9a-fA-F]+|\d+(\.\d*)?|\.\d+)$/.test(a.trim()) || Number.isNaN(v)) {
+      err(`bash: printf: ${a}: invalid number\n`);
+      status = 1;
+      return Number.isNaN(parseFloat(a)) ? 0 : parseFloat(a);
+    }
+    return v;
+  };
+  let text = '';
+  do {
+    let i = 0;
+    const before = used;
+    while (i < format.length) {
+      const c = format[i]!;
+      if (c === '\\') {
+        const j = i + 2 + ((/^\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3})/.exec(format.slice(i))?.[1]?.length ?? 1) - 1);
+        text += unescape(format.slice(i, j), false).text;
+        i = j;
+        continue;
+      }
+      if (c !== '%') {
+        text += c;
+        i++;
+        continue;
+      }
+      const m = /^%([-+ 0#]*)(\d+|\*)?(?:\.(\d+|\*)?)?([sbdiuxXocfeEgG%])/.exec(format.slice(i));
+      if (!m) {
+        err(`bash: printf: \`${format.slice(i + 1, i + 2) || '%'}': invalid format character\n`);
+        out(text);
+        return 1;
+      }
+      i += m[0].length;
+      const [, flagText = '', w, p, conv] = m;
+      if (conv === '%') {
+        text += '%';
+        continue;
+      }
+      const width = w === '*' ? number(args[used++]) : w ? Number(w) : 0;
+      const precision = p === '*' ? number(args[used++]) : p !== undefined ? Number(p || 0) : undefined;
+      const arg = args[used++];
+      let body: string;
+      if (conv === 's') body = precision === undefined ? (arg ?? '') : (arg ?? '').slice(0, precision);
+      else if (conv === 'b') {
+        const u = unescape(arg ?? '', true);
+        body = u.text;
+        if (u.stop) {
+          text += body;
+          out(text);
+          return status;
+        }
+      } else if (conv === 'c') body = (arg ?? '').slice(0, 1);
+      else if ('diuxXo'.includes(conv!)) {
+        const v = Math.trunc(number(arg));
+        const abs = Math.abs(v);
+        let digits =
+          conv === 'x'
+            ? abs.toString(16)
+            : conv === 'X'
+              ? abs.toString(16).toUpperCase()
+              : conv === 'o'
+                ? abs.toString(8)
+                : String(abs);
+        if (precision !== undefined) digits = digits.padStart(precision, '0');
+        if (flagText.includes('#') && abs !== 0)
+          digits = (conv === 'o' ? '0' : conv === 'x' ? '0x' : conv === 'X' ? '0X' : '') + digits;
+        const sign =
+          v < 0
+            ? '-'
+            : flagText.includes('+') && 'di'.includes(conv!)
+              ? '+'
+              : flagText.includes(' ') && 'di'.includes(conv!)
+                ? ' '
+                : '';
+        body = sign + digits;
+        if (flagText.includes('0') && !flagText.includes('-') && precision === undefined)
+          body = sign + digits.padStart(width - sign.length, '0');
+      } else {
+        const v = number(arg);
+        const pr = precision ?? 6;
+        body = 'fF'.includes(conv!)
+          ? v.toFixed(pr)
+          : 'eE'.includes(conv!)
+            ? v.toExponential(pr).replace(/e([-+])(\d)$/, 'e$10$2')
+            : String(Number(v.toPrecision(pr || 1)));
+        if (conv === 'E' || conv === 'G') body = body.toUpperCase();
+        if (v >= 0 && flagText.includes('+')) body = `+${body}`;
+        if (flagText.includes('0') && !flagText.includes('-'))
+          body = body.startsWith('-')
+            ? `-${body.slice(1).padStart(width - 1, '0')}`
+            : body.padStart(width, '0');
+      }
+      text += flagText.includes('-') ? body.padEnd(width) : body.padStart(width);
+    }
+    if (used === before) break;
+  } while (used < args.length);
+  out(text);
+  return status;
+};
+
 const exportCmd: CommandFn = ({ argv, env, out, err }) => {
   if (argv.length === 1) {
     for (const [k, v] of [...env].sort(([a], [b]) => a.localeCompare(b))) out(`declare -x ${k}="${v}"\n`);
@@ -344,6 +497,7 @@ export const builtins: Record<string, CommandFn> = {
   nano: editCommand('nano'),
   exit,
   echo,
+  printf,
   export: exportCmd,
   cd,
   pwd: ({ session, out }: CommandContext) => (out(`${session.cwd}\n`), 0),

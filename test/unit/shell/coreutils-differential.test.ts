@@ -110,6 +110,14 @@ const text = [
   'wc p.txt; cat p.txt | wc; cat p.txt | wc -l; wc -lw p.txt p.txt; wc nope p.txt; echo $?; wc -x p.txt',
 ];
 
+const printfs = [
+  "printf 'a\\nb\\n'; printf '%s-%s\\n' 1 2 3; printf '%5s|%-5s|\\n' ab cd; printf '%d %i\\n' 42 -7",
+  "printf '%05d %x %X %o %#x\\n' 42 255 255 8 255; printf '%.2f %e\\n' 3.14159 1234.5; printf '%c%c\\n' hello world",
+  "printf '%b\\n' 'tab\\there' 'x\\cy'; printf 'no newline'; echo; printf '%s\\n'; printf '%%d\\n'",
+  "printf '%d\\n' abc; echo $?; printf '%d\\n' 12abc; printf; echo $?; printf '%.3s|%+d\\n' abcdef 5",
+  "printf 'apiVersion: v1\\nkind: ConfigMap\\n' > cm.yaml; cat cm.yaml; printf '\\x41\\101\\n'",
+];
+
 const redirections = [
   'echo 2 > f; cat f; echo 2>f; cat f',
   'echo hi > nope/x; echo $?; mkdir d; echo x > d; echo $?; echo x 2> nope/e; echo $?',
@@ -157,6 +165,12 @@ describe('the lab shell file commands and text filters', () => {
     expect(exits).toEqual([4]);
     expect(out).toContain('exit\r\n');
     expect(out).not.toContain('after\r\n');
+  });
+
+  it("printf prints what bash's printf prints", async () => {
+    const { real, ours } = await differential(printfs);
+    expect(ours.out.split('\n')).toEqual(real.out.replace(/^bash: line \d+: /gm, 'bash: ').split('\n'));
+    expect(ours.files).toEqual(real.files);
   });
 
   it('grep and cut print what GNU grep and coreutils print', async () => {
