@@ -112,6 +112,7 @@ export function kubectlEnv(lab: Lab): KubectlEnv {
     },
     userFor: (token) => sessionUser(lab.world, token),
     pause: pauseIn(lab),
+    stepped: () => lab.clock.getMode().kind === 'stepped',
     login(r) {
       const host = r.server.startsWith('[')
         ? r.server.slice(0, r.server.indexOf(']') + 1)

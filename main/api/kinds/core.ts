@@ -1,8 +1,8 @@
-// core/v1 kinds other than Pod: Namespace, ConfigMap, Secret, ServiceAccount, Event.
+// core/v1 kinds other than Pod: Namespace, ConfigMap, Secret, ServiceAccount, Service, Event.
 import { KUBERNETES } from './flavors';
 import type { KindDefinition } from '../registry';
 import { age } from '../printers/duration';
-import { arr, bool, enumOf, int, obj, str, stringMap, timestamp, anyObject } from '../schema';
+import { arr, bool, enumOf, int, intOrString, obj, str, stringMap, timestamp, anyObject } from '../schema';
 import { condition } from './meta';
 import type { KubeObject } from '../types';
 
@@ -153,6 +153,218 @@ export const serviceAccountKind: KindDefinition = {
     },
     ageColumn,
   ],
+};
+
+/** Where a Service's cluster IP comes from: the Supervisor's default Services CIDR, 10.96.0.0/23. */
+const SERVICE_CIDR_BASE = (10 << 24) | (96 << 16);
+const SERVICE_CIDR_SIZE = 512;
+
+/** FNV-1a: a stable spread of names over an address or port range. */
+function spread(text: string): number {
+  let h = 2166136261;
+  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return h;
+}
+
+/**
+ * A cluster IP for a Service: derived from its namespace and name (past the first ten addresses, which
+ * the API server and DNS keep), so a lab allocates the same addresses every run without a registry.
+ */
+export function clusterIPFor(namespace: string, name: string): string {
+  const n = SERVICE_CIDR_BASE + 10 + (spread(`${namespace}/${name}`) % (SERVICE_CIDR_SIZE - 11));
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** A node port in 30000-32767, derived like the cluster IP. */
+export function nodePortFor(namespace: string, name: string, index: number): number {
+  return 30000 + (spread(`${namespace}/${name}/${index}`) % 2768);
+}
+
+type ServicePort = {
+  name?: string;
+  protocol?: string;
+  port?: number;
+  targetPort?: number | string;
+  nodePort?: number;
+};
+type ServiceSpec = {
+  type?: string;
+  clusterIP?: string;
+  clusterIPs?: string[];
+  externalIPs?: string[];
+  externalName?: string;
+  ports?: ServicePort[];
+  selector?: Record<string, string>;
+};
+const serviceSpec = (o: KubeObject) => (o.spec ?? {}) as ServiceSpec;
+
+/** EXTERNAL-IP as kubectl prints it for each type of Service. */
+function serviceExternalIP(o: KubeObject): string {
+  const s = serviceSpec(o);
+  const external = s.externalIPs ?? [];
+  switch (s.type) {
+    case 'ClusterIP':
+    case 'NodePort':
+      return external.length ? external.join(',') : '<none>';
+    case 'LoadBalancer': {
+      const ingress = (
+        (o.status as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)
+          ?.loadBalancer?.ingress ?? []
+      )
+        .map((i) => i.ip || i.hostname || '')
+        .filter(Boolean);
+      const all = [...ingress, ...external];
+      return all.length ? all.join(',') : '<pending>';
+    }
+    case 'ExternalName':
+      return s.externalName ?? '';
+    default:
+      return '<unknown>';
+  }
+}
+
+export const serviceKind: KindDefinition = {
+  flavors: KUBERNETES,
+  group: '',
+  version: 'v1',
+  kind: 'Service',
+  plural: 'services',
+  singular: 'service',
+  shortNames: ['svc'],
+  categories: ['all'],
+  namespaced: true,
+  statusSubresource: true,
+  generation: false,
+  description:
+    'Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.',
+  schema: obj({
+    spec: obj({
+      ports: arr(
+        obj(
+          {
+            name: str('The name of this port within the service.'),
+            protocol: enumOf(['TCP', 'UDP', 'SCTP'], 'The IP protocol for this port.'),
+            appProtocol: str(),
+            port: int('The port that will be exposed by this service.', { minimum: 1, maximum: 65535 }),
+            targetPort: intOrString(
+              'Number or name of the port to access on the pods targeted by the service.',
+            ),
+            nodePort: int(
+              'The port on each node on which this service is exposed when type is NodePort or LoadBalancer.',
+            ),
+          },
+          undefined,
+          { required: ['port'] },
+        ),
+        'The list of ports that are exposed by this service.',
+      ),
+      selector: stringMap('Route service traffic to pods with label keys and values matching this selector.'),
+      clusterIP: str('clusterIP is the IP address of the service and is usually assigned randomly.'),
+      clusterIPs: arr(str()),
+      type: enumOf(
+        ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'],
+        'type determines how the Service is exposed.',
+      ),
+      externalIPs: arr(str()),
+      sessionAffinity: enumOf(['None', 'ClientIP']),
+      loadBalancerIP: str(),
+      loadBalancerSourceRanges: arr(str()),
+      externalName: str(),
+      externalTrafficPolicy: enumOf(['Cluster', 'Local']),
+      internalTrafficPolicy: enumOf(['Cluster', 'Local']),
+      healthCheckNodePort: int(),
+      publishNotReadyAddresses: bool(),
+      sessionAffinityConfig: anyObject(),
+      ipFamilies: arr(str()),
+      ipFamilyPolicy: str(),
+      allocateLoadBalancerNodePorts: bool(),
+      loadBalancerClass: str(),
+    }),
+    status: obj({
+      loadBalancer: obj({
+        ingress: arr(obj({ ip: str(), hostname: str(), ipMode: str(), ports: arr(anyObject()) })),
+      }),
+      conditions: arr(condition),
+    }),
+  }),
+  columns: [
+    {
+      name: 'Type',
+      type: 'string',
+      description: 'The type of the service',
+      value: (o) => serviceSpec(o).type ?? '',
+    },
+    {
+      name: 'Cluster-IP',
+      type: 'string',
+      description: 'The cluster IP of the service',
+      value: (o) => serviceSpec(o).clusterIP || '<none>',
+    },
+    {
+      name: 'External-IP',
+      type: 'string',
+      description: 'The external IP of the service',
+      value: serviceExternalIP,
+    },
+    {
+      name: 'Port(s)',
+      type: 'string',
+      description: 'The ports of the service',
+      value: (o) =>
+        (serviceSpec(o).ports ?? [])
+          .map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
+          .join(',') || '<none>',
+    },
+    ageColumn,
+    {
+      name: 'Selector',
+      type: 'string',
+      priority: 1,
+      description: 'The selector of the service',
+      value: (o) =>
+        Object.entries(serviceSpec(o).selector ?? {})
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+    },
+  ],
+  fieldSelectors: {
+    'spec.clusterIP': (o) => serviceSpec(o).clusterIP ?? '',
+    'spec.type': (o) => serviceSpec(o).type ?? '',
+  },
+  defaults(svc) {
+    const s = (svc.spec ??= {}) as ServiceSpec & Record<string, unknown>;
+    s.type ??= 'ClusterIP';
+    s.sessionAffinity ??= 'None';
+    const ns = svc.metadata.namespace ?? '';
+    const name = svc.metadata.name ?? '';
+    (s.ports ?? []).forEach((p, i) => {
+      p.protocol ??= 'TCP';
+      p.targetPort ??= p.port;
+      if ((s.type === 'NodePort' || s.type === 'LoadBalancer') && !p.nodePort)
+        p.nodePort = nodePortFor(ns, name, i);
+    });
+    if (s.type === 'ExternalName') return;
+    s.clusterIP ??= clusterIPFor(ns, name);
+    s.clusterIPs ??= [s.clusterIP];
+    s.ipFamilies ??= ['IPv4'];
+    s.ipFamilyPolicy ??= 'SingleStack';
+    s.internalTrafficPolicy ??= 'Cluster';
+    if (s.type === 'NodePort' || s.type === 'LoadBalancer') s.externalTrafficPolicy ??= 'Cluster';
+    if (s.type === 'LoadBalancer') s.allocateLoadBalancerNodePorts ??= true;
+  },
+  initialStatus: () => ({ loadBalancer: {} }),
+  validate(svc) {
+    const s = serviceSpec(svc);
+    if (s.type === 'ExternalName') {
+      return s.externalName
+        ? []
+        : [{ field: 'spec.externalName', reason: 'FieldValueRequired', message: 'Required value' }];
+    }
+    if (!(s.ports ?? []).length && s.clusterIP !== 'None')
+      return [{ field: 'spec.ports', reason: 'FieldValueRequired', message: 'Required value' }];
+    return [];
+  },
 };
 
 const objectReference = obj({

@@ -2,7 +2,7 @@
 // registered by the issues that bring them.
 import type { Registry } from '../registry';
 import { deploymentKind, replicaSetKind } from './apps';
-import { configMapKind, eventKind, namespaceKind, secretKind, serviceAccountKind } from './core';
+import { configMapKind, eventKind, namespaceKind, secretKind, serviceAccountKind, serviceKind } from './core';
 import { selfSubjectAccessReviewKind } from './authorization';
 import { nodeKind } from './node';
 import { podKind } from './pod';
@@ -15,6 +15,7 @@ export function registerCoreKinds(registry: Registry): void {
     configMapKind,
     secretKind,
     serviceAccountKind,
+    serviceKind,
     eventKind,
     deploymentKind,
     replicaSetKind,

@@ -3,6 +3,7 @@
 // /clusters/<space>. It is a thin adapter: every request goes through ApiServer.handle / watch, as the
 // in-app shell's do.
 import { workloadsOf } from '../../sim/supervisor/access';
+import { SUPERVISOR_KUBERNETES_VERSION } from '../../sim/supervisor/version';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -28,17 +29,7 @@ import type { LabTls } from './tls';
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 const FLOW_SCHEMA_UID = '7f3e4b8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
 const PRIORITY_LEVEL_UID = '2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d';
-const KUBERNETES_VERSION = {
-  major: '1',
-  minor: '21',
-  gitVersion: 'v1.21.0+vmware.wcp.2',
-  gitCommit: 'supervisor-lab',
-  gitTreeState: 'clean',
-  buildDate: '2022-06-01T00:00:00Z',
-  goVersion: 'go1.16.15',
-  compiler: 'gc',
-  platform: 'linux/amd64',
-};
+const KUBERNETES_VERSION = SUPERVISOR_KUBERNETES_VERSION;
 const unsupportedSubresources = new Set(['exec', 'attach', 'portforward', 'proxy']);
 
 export interface Endpoint {

@@ -10,6 +10,14 @@ import { del } from './delete';
 import { apiResources, apiVersions } from './discovery';
 import { labelOrAnnotate, patch, scale } from './modify';
 import { explain } from './explain';
+import { createGenerated, generatorOf } from './generators';
+import { run as runPod } from './run';
+import { expose } from './expose';
+import { auth } from './auth';
+import { logs } from './logs';
+import { rollout } from './rollout';
+import { cordon, drain, top } from './nodes';
+import { clusterInfo, version } from './info';
 import { resolveTarget, takeGlobalFlags, type KubectlEnv } from './target';
 import { config } from './config';
 import { vsphere } from './vsphere';
@@ -24,6 +32,8 @@ export interface KubectlContext {
   now(): Date;
   /** the current context's server URL, as the kubeconfig gives it */
   server?: string;
+  /** lab time moves only when stepped (waiting commands step it), rather than on its own */
+  stepped?: boolean;
 }
 
 /** The current context did not resolve: what kubectl prints instead of running the command. */
@@ -82,7 +92,30 @@ export function kubectlCommand(api: ApiServer, env: KubectlEnv): CommandFn {
         case 'apply':
           return applyOrCreate(api, context(), ctx, rest, 'apply');
         case 'create':
-          return applyOrCreate(api, context(), ctx, rest, 'create');
+          return generatorOf(rest)
+            ? createGenerated(api, { ...context(), namespaceSet: globals.namespace !== undefined }, ctx, rest)
+            : applyOrCreate(api, context(), ctx, rest, 'create');
+        case 'run':
+          return runPod(api, { ...context(), namespaceSet: globals.namespace !== undefined }, ctx, rest);
+        case 'expose':
+          return expose(api, { ...context(), namespaceSet: globals.namespace !== undefined }, ctx, rest);
+        case 'auth':
+          return auth(api, context(), ctx, rest);
+        case 'logs':
+          return logs(api, context(), ctx, rest);
+        case 'rollout':
+          return rollout(api, context(), ctx, rest, env.pause);
+        case 'cordon':
+        case 'uncordon':
+          return cordon(api, context(), ctx, rest, sub);
+        case 'drain':
+          return drain(api, context(), ctx, rest);
+        case 'top':
+          return top(api, context(), ctx, rest);
+        case 'version':
+          return version(rest.includes('--client') ? undefined : context(), ctx, rest, env.now());
+        case 'cluster-info':
+          return clusterInfo(api, { ...context(), namespaceSet: globals.namespace !== undefined }, ctx, rest);
         case 'delete':
           return del(api, context(), ctx, rest);
         case 'label':

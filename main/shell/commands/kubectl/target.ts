@@ -19,6 +19,8 @@ export interface KubectlEnv {
   login(request: LoginRequest): LoginResult;
   /** lab time passing while a command waits: stepped at once, or in real time until aborted */
   pause: Pause;
+  /** whether lab time moves only when stepped */
+  stepped(): boolean;
 }
 
 /** kubectl's global flags that choose the kubeconfig and the context; they may appear anywhere. */
@@ -71,7 +73,7 @@ export function resolveTarget(
   const user = typeof token === 'string' ? env.userFor(token) : undefined;
   if (!user) return { error: UNAUTHORIZED };
   const namespace = g.namespace ?? (context?.namespace || 'default');
-  return { user, space, namespace, now: env.now, server };
+  return { user, space, namespace, now: env.now, server, stepped: env.stepped() };
 }
 
 /**
