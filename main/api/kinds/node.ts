@@ -2,7 +2,7 @@
 import { KUBERNETES } from './flavors';
 import type { KindDefinition } from '../registry';
 import { age } from '../printers/duration';
-import { anyObject, arr, bool, listMap, mapOf, obj, quantity, str, enumOf } from '../schema';
+import { anyObject, arr, bool, listMap, mapOf, obj, quantity, str, enumOf, timestamp } from '../schema';
 import { condition } from './meta';
 import type { KubeObject } from '../types';
 
@@ -77,7 +77,13 @@ export const nodeKind: KindDefinition = {
       capacity: mapOf(quantity()),
       allocatable: mapOf(quantity()),
       phase: str(),
-      conditions: listMap(condition, 'type'),
+      conditions: listMap(
+        obj({
+          ...condition.properties,
+          lastHeartbeatTime: timestamp('Last time we got an update on a given condition.'),
+        }),
+        'type',
+      ),
       addresses: listMap(obj({ type: str(), address: str() }), 'type'),
       daemonEndpoints: anyObject(),
       nodeInfo: obj({

@@ -78,6 +78,9 @@ function sphereletNode(h: KubeObject): DesiredNode {
   };
 }
 
+/** Set on a node the controller cordoned because its host is entering or in maintenance mode. */
+export const MAINTENANCE_CORDON = 'vcenter.lab/maintenance-cordon';
+
 export function syncNodes(
   w: World,
   controlPlaneVms: KubeObject[],
@@ -95,10 +98,20 @@ export function syncNodes(
   for (const d of desired) {
     const cur = existing.get(d.name);
     existing.delete(d.name);
+    // a node the controller cordoned for maintenance carries MAINTENANCE_CORDON and is uncordoned after;
+    // one a person cordoned (kubectl cordon) stays cordoned
+    const cordonedByHand =
+      (cur?.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true &&
+      cur?.metadata.annotations?.[MAINTENANCE_CORDON] === undefined;
     const spec = {
       taints: d.taints.length ? d.taints : undefined,
-      unschedulable: d.unschedulable || undefined,
+      unschedulable: d.unschedulable || cordonedByHand || undefined,
     };
+    const annotations = d.unschedulable
+      ? { ...cur?.metadata.annotations, [MAINTENANCE_CORDON]: 'true' }
+      : Object.fromEntries(
+          Object.entries(cur?.metadata.annotations ?? {}).filter(([k]) => k !== MAINTENANCE_CORDON),
+        );
     const oldReady = (
       cur?.status as
         { conditions?: { type: string; status: string; lastTransitionTime?: string }[] } | undefined
@@ -112,6 +125,8 @@ export function syncNodes(
           status: d.ready,
           reason: d.ready === 'True' ? 'KubeletReady' : 'NodeStatusUnknown',
           message: d.readyMessage,
+          // the heartbeat is the last status the Spherelet or kubelet posted that changed something
+          lastHeartbeatTime: now,
           lastTransitionTime: oldReady && oldReady.status === d.ready ? oldReady.lastTransitionTime : now,
         },
       ],
@@ -129,8 +144,13 @@ export function syncNodes(
         architecture: 'amd64',
       },
     };
+    const meta = {
+      name: d.name,
+      labels: d.labels,
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+    };
     const body = JSON.parse(
-      JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: d.name, labels: d.labels }, spec }),
+      JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: meta, spec }),
     ) as KubeObject;
     if (!cur) {
       const created = c.create(body);
@@ -139,11 +159,19 @@ export function syncNodes(
     }
     const sameSpec =
       JSON.stringify(cur.spec ?? {}) === JSON.stringify(body.spec ?? {}) &&
-      JSON.stringify(cur.metadata.labels) === JSON.stringify(d.labels);
+      JSON.stringify(cur.metadata.labels) === JSON.stringify(d.labels) &&
+      JSON.stringify(cur.metadata.annotations ?? {}) === JSON.stringify(body.metadata.annotations ?? {});
     const updated = sameSpec
       ? cur
-      : c.update({ ...cur, metadata: { ...cur.metadata, labels: d.labels }, spec: body.spec });
-    if (JSON.stringify(updated.status) !== JSON.stringify(status)) c.updateStatus({ ...updated, status });
+      : c.update({
+          ...cur,
+          metadata: { ...cur.metadata, labels: d.labels, annotations: body.metadata.annotations },
+          spec: body.spec,
+        });
+    // the heartbeat alone does not make a new status (it would write every reconcile)
+    const heartbeatOf = (st: unknown) =>
+      JSON.stringify(st, (k, v: unknown) => (k === 'lastHeartbeatTime' ? undefined : v));
+    if (heartbeatOf(updated.status) !== heartbeatOf(status)) c.updateStatus({ ...updated, status });
   }
   for (const n of existing.values()) c.delete('nodes', '', n.metadata.name!);
 }

@@ -4,6 +4,8 @@ import type { KubeObject } from '../../../main/api/types';
 import type { Lab } from '../../../main/sim/lab';
 import { createShell } from '../../../main/shell';
 import { adminClient, newLab, pod } from '../../helpers/lab';
+import { defaultScenario, nsxEnable } from '../../helpers/scenario';
+import { enableWorkloadManagement } from '../../../main/sim/vcenter/operations';
 
 let lab: Lab;
 afterEach(() => lab?.close());
@@ -317,6 +319,27 @@ describe('kubectl auth can-i', () => {
 });
 
 describe('kubectl cordon, drain and top', () => {
+  it('keeps a cordon on a Spherelet node while the Supervisor reconciles, and maintenance cordons its own', async () => {
+    lab = newLab({ scenario: defaultScenario() });
+    enableWorkloadManagement(lab.world.vc, nsxEnable());
+    lab.advance(20 * 60_000);
+    const sh = shell();
+    const unschedulable = (name: string) =>
+      (adminClient(lab).get('nodes', '', name).spec as { unschedulable?: boolean }).unschedulable === true;
+    expect((await sh.run('kubectl cordon esxi-01.lab.local')).code).toBe(0);
+    // the host of another node goes in and out of maintenance: the Supervisor reconciles every node
+    expect((await sh.run('govc host.maintenance.enter esxi-02.lab.local')).code).toBe(0);
+    expect(unschedulable('esxi-02.lab.local')).toBe(true);
+    expect((await sh.run('govc host.maintenance.exit esxi-02.lab.local')).code).toBe(0);
+    lab.advance(10 * 60_000);
+    expect(unschedulable('esxi-02.lab.local')).toBe(false);
+    expect(unschedulable('esxi-01.lab.local')).toBe(true);
+    const node = JSON.parse((await sh.run('kubectl get node esxi-01.lab.local -o json')).out) as {
+      status: { conditions: { lastHeartbeatTime?: string }[] };
+    };
+    expect(node.status.conditions[0]!.lastHeartbeatTime).toMatch(/^2026-01-05T09:\d\d:\d\dZ$/);
+  });
+
   it('cordons and uncordons a node, drains its pods with --force, and has no metrics to show', async () => {
     lab = newLab();
     const c = adminClient(lab);
