@@ -45,6 +45,13 @@ const steps = [
   'config view --raw -o json --minify',
   'config view -o wide',
   'config view -o name',
+  'config view -o jsonpath={.current-context}',
+  'config view -o jsonpath={.contexts[*].name}',
+  'config view --minify -o jsonpath={.clusters[0].cluster.server}',
+  'config view -o jsonpath={.users[0].user.token}',
+  'config view --raw -o jsonpath={.users[0].user.token}',
+  'config view -o jsonpath={.contexts[?(@.name=="demo")].context.namespace}',
+  'config view -o jsonpath={.nope',
   'config view --bogus',
   'config get-contexts',
   'config get-contexts demo',
@@ -114,7 +121,7 @@ describe.skipIf(!haveKubectl)('kubectl config in the lab shell equals the real k
       const argv = step.split(' ');
       const real = await s.kubectl(argv, { env: { KUBECONFIG: file } });
       stdout = '';
-      await session.runScript(`kubectl ${step} 2> /stderr.txt`);
+      await session.runScript(`kubectl ${argv.map((a) => `'${a}'`).join(' ')} 2> /stderr.txt`);
       const ours = { step, code: session.lastStatus, stdout, stderr: session.workspace.read('/stderr.txt') };
       expect(ours).toEqual({ step, code: real.code, stdout: real.stdout, stderr: real.stderr });
       expect({ step, file: session.workspace.read(file) }).toEqual({

@@ -13,6 +13,7 @@ import {
 } from '../../kubeconfig';
 import { FlagError, parseFlags, type FlagSpec } from './flags';
 import { loadKubeconfig, type GlobalFlags } from './target';
+import { executeJsonPath, parseJsonPath } from '../../printers/jsonpath';
 
 const HELP = `Modify kubeconfig files using subcommands like "kubectl config set current-context my-context".
 
@@ -165,7 +166,7 @@ function viewOf(c: Kubeconfig, o: { raw: boolean; minify: boolean; context?: str
   };
 }
 
-function viewJson(c: Kubeconfig): string {
+function viewObject(c: Kubeconfig): Record<string, unknown> {
   const list = <T>(l: T[], f: (e: T) => unknown) => (l.length ? l.map(f) : null);
   const doc = ordered(
     {
@@ -183,7 +184,7 @@ function viewJson(c: Kubeconfig): string {
     },
     FIELD_ORDER.config!,
   );
-  return `${JSON.stringify(doc, null, 4)}\n`;
+  return doc;
 }
 
 const specs: Record<string, FlagSpec[]> = {
@@ -266,9 +267,25 @@ export function config(ctx: CommandContext, argv: string[], g: GlobalFlags): num
         return 1;
       }
       if (output === 'yaml') ctx.out(kubeconfigYaml(view));
-      else if (output === 'json') ctx.out(viewJson(view));
+      else if (output === 'json') ctx.out(`${JSON.stringify(viewObject(view), null, 4)}\n`);
       else if (output === 'name') ctx.out('config/<unknown>\n');
-      else {
+      else if (output.startsWith('jsonpath=') || output.startsWith('jsonpath-as-json=')) {
+        const raw = output.slice(output.indexOf('=') + 1);
+        const tpl = parseJsonPath(raw);
+        if ('error' in tpl) {
+          ctx.err(`error: error parsing jsonpath ${raw}, ${tpl.error}\n`);
+          return 1;
+        }
+        const r = executeJsonPath(tpl, raw, viewObject(view), {
+          allowMissingKeys: true,
+          asJson: output.startsWith('jsonpath-as-json='),
+        });
+        if ('error' in r) {
+          ctx.err(r.error);
+          return 1;
+        }
+        ctx.out(r.out);
+      } else {
         ctx.err(
           `error: unable to match a printer suitable for the output format "${output}", allowed formats are: ${VIEW_FORMATS}\n`,
         );

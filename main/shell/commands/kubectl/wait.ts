@@ -11,6 +11,8 @@ import { parseFlags, type FlagSpec } from './flags';
 import { resourceArgs } from './resources';
 import { typeName } from './common';
 import { errorFromServer } from './get';
+import { findResults, parseJsonPath, printResults, type JsonPath } from '../../printers/jsonpath';
+import { relaxedJsonPath } from '../../printers/customColumns';
 
 const flags: FlagSpec[] = [
   { long: 'for', kind: 'string' },
@@ -31,7 +33,7 @@ export type Pause = (ms: number, signal: AbortSignal) => Promise<void>;
 type Condition =
   | { kind: 'delete' | 'create' }
   | { kind: 'condition'; type: string; value: string }
-  | { kind: 'jsonpath'; path: string[]; value?: string };
+  | { kind: 'jsonpath'; path: JsonPath; value?: string };
 
 const WEEK_MS = 7 * 24 * 3_600_000;
 
@@ -58,13 +60,6 @@ function timeoutOf(text: string): number | string {
   return m[1] === '-' ? WEEK_MS : total;
 }
 
-/** A simple JSONPath of fields and indices (`{.status.phase}`, `.status.conditions[0].type`). */
-function simplePath(expr: string): string[] | undefined {
-  const inner = expr.startsWith('{') && expr.endsWith('}') ? expr.slice(1, -1) : expr;
-  if (!/^(\.[A-Za-z0-9_-]+|\[\d+\]|\['[^']*'\])+$/.test(inner)) return undefined;
-  return [...inner.matchAll(/\.([A-Za-z0-9_-]+)|\[(\d+)\]|\['([^']*)'\]/g)].map((p) => p[1] ?? p[2] ?? p[3]!);
-}
-
 function conditionOf(text: string | undefined): Condition | string {
   const t = text ?? '';
   if (t.toLowerCase() === 'delete') return { kind: 'delete' };
@@ -80,8 +75,10 @@ function conditionOf(text: string | undefined): Condition | string {
     const eq = spec.indexOf('=', close < 0 ? 0 : close);
     const expr = eq < 0 ? spec : spec.slice(0, eq);
     const value = eq < 0 ? undefined : spec.slice(eq + 1);
-    const path = simplePath(expr);
-    if (!path) return `error: unrecognized condition: "${t}"`;
+    // kubectl relaxes the expression (`.status.phase` → `{.status.phase}`) and parses it once
+    const relaxed = relaxedJsonPath(expr);
+    const path = typeof relaxed === 'string' && relaxed ? parseJsonPath(relaxed) : undefined;
+    if (!path || 'error' in path) return `error: unrecognized condition: "${t}"`;
     return { kind: 'jsonpath', path, value };
   }
   return `error: unrecognized condition: "${t}"`;
@@ -102,10 +99,12 @@ function met(c: Condition, o: KubeObject): boolean {
     );
   }
   if (c.kind === 'jsonpath') {
-    let v: unknown = o;
-    for (const p of c.path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
-    if (c.value === undefined) return v !== undefined;
-    return (typeof v === 'object' ? JSON.stringify(v) : String(v)) === c.value && v !== undefined;
+    // as kubectl: no result is not met; several are an error (not met here); a value compares as Go prints it
+    const found = findResults(c.path, o, true);
+    if ('error' in found || !found[0]?.length || found.length > 1 || found[0].length > 1) return false;
+    if (c.value === undefined) return true;
+    const v = found[0][0];
+    return v !== null && typeof v !== 'object' && printResults([[v]], false) === c.value;
   }
   return c.kind === 'create';
 }
