@@ -22,6 +22,7 @@ import { resolveTarget, takeGlobalFlags, type KubectlEnv } from './target';
 import { config } from './config';
 import { vsphere } from './vsphere';
 import { wait } from './wait';
+import { describe } from './describe';
 import { edit } from './edit';
 
 export interface KubectlContext {
@@ -83,6 +84,8 @@ export function kubectlCommand(api: ApiServer, env: KubectlEnv): CommandFn {
           return config(ctx, rest, globals);
         case 'vsphere':
           return vsphere(env, ctx, rest, globals);
+        case 'describe':
+          return describe(api, { ...context(), namespaceSet: globals.namespace !== undefined }, ctx, rest);
         case 'wait':
           return wait(api, context(), ctx, rest, env.pause);
         case 'edit':
