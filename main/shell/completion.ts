@@ -21,12 +21,29 @@ const kubectlSubcommands = [
   'api-resources',
   'api-versions',
   'apply',
+  'auth',
+  'cluster-info',
+  'config',
+  'cordon',
   'create',
   'delete',
+  'describe',
+  'drain',
+  'edit',
+  'explain',
+  'expose',
   'get',
   'label',
+  'logs',
   'patch',
+  'rollout',
+  'run',
   'scale',
+  'top',
+  'uncordon',
+  'version',
+  'vsphere',
+  'wait',
 ];
 const kubectlFlags: Record<string, string[]> = {
   get: [
@@ -45,9 +62,54 @@ const kubectlFlags: Record<string, string[]> = {
   annotate: ['--namespace', '--overwrite'],
   patch: ['--namespace', '--patch', '--type'],
   scale: ['--namespace', '--replicas'],
+  describe: ['--all-namespaces', '--namespace', '--selector', '--show-events'],
+  edit: ['--namespace', '--output'],
+  logs: ['--container', '--follow', '--namespace', '--previous', '--tail', '--timestamps'],
+  wait: ['--all', '--for', '--namespace', '--selector', '--timeout'],
+  rollout: ['--namespace', '--timeout', '--to-revision'],
+  run: [
+    '--command',
+    '--dry-run',
+    '--env',
+    '--image',
+    '--labels',
+    '--namespace',
+    '--output',
+    '--port',
+    '--restart',
+  ],
+  expose: ['--name', '--namespace', '--port', '--target-port', '--type'],
+  vsphere: [
+    '--insecure-skip-tls-verify',
+    '--server',
+    '--tanzu-kubernetes-cluster-name',
+    '--tanzu-kubernetes-cluster-namespace',
+    '--vsphere-username',
+  ],
 };
-const withName = new Set(['get', 'delete', 'label', 'annotate', 'patch', 'scale']);
-const labSubcommands = ['clock', 'explain', 'help', 'host', 'status', 'topology'];
+const withName = new Set([
+  'get',
+  'delete',
+  'label',
+  'annotate',
+  'patch',
+  'scale',
+  'describe',
+  'edit',
+  'wait',
+  'logs',
+]);
+const labSubcommands = [
+  'clock',
+  'explain',
+  'help',
+  'host',
+  'reset',
+  'scenario',
+  'snapshot',
+  'status',
+  'topology',
+];
 
 /** The word being completed and the candidates for it. */
 export function complete(

@@ -137,7 +137,7 @@ export function kubectlCommand(api: ApiServer, env: KubectlEnv): CommandFn {
           return apiVersions(api, context(), ctx);
         case undefined:
           ctx.out(
-            'kubectl controls the Kubernetes cluster manager.\n\nAvailable in the lab shell so far: get, apply, create -f, delete, label, annotate, patch, scale, explain, api-resources, api-versions\n',
+            'kubectl controls the Kubernetes cluster manager.\n\nIn the lab shell: get, describe, create, apply, delete, edit, patch, label, annotate, scale, rollout, expose, run, logs, wait, auth can-i, explain, api-resources, api-versions, config, cluster-info, version, cordon, uncordon, drain, top, and the vsphere plugin (login, logout).\n',
           );
           return 0;
         default:
