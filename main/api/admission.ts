@@ -22,6 +22,11 @@ export interface Decision {
 
 export interface Authorizer {
   authorize(attrs: AuthorizationAttributes): Decision;
+  /**
+   * Which of the objects a permitted list or watch may show the user (the Supervisor shows a user only
+   * the namespaces they hold a permission on); all of them when absent.
+   */
+  visible?(user: UserInfo, cluster: string, kind: ResolvedKind): ((o: KubeObject) => boolean) | undefined;
 }
 
 export const allowAll: Authorizer = { authorize: () => ({ allowed: true }) };

@@ -66,10 +66,14 @@ export interface KindDefinition {
   /** verbs served (default: all) */
   verbs?: Verb[];
   columns: PrinterColumn[];
+  /** the Name cell of a table, when the server prints more than the name (a default StorageClass) */
+  nameCell?: (obj: KubeObject) => string;
   /** field selectors beyond metadata.name and metadata.namespace */
   fieldSelectors?: Record<string, FieldSelectorGetter>;
   /** defaulting beyond the schema's defaults */
   defaults?(obj: KubeObject): void;
+  /** changes a create makes once the object has its uid, before it is stored (a Job's generated selector) */
+  prepareForCreate?(obj: KubeObject): void;
   /** validation beyond the schema: immutability, cross-field rules */
   validate?(obj: KubeObject, ctx: ValidationContext): StatusCause[];
   /** a scale subresource, as CRDs declare one (Deployment, ReplicaSet, TanzuKubernetesCluster …) */

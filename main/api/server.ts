@@ -258,6 +258,9 @@ export class ApiServer {
       const matches = selectorPredicate(kind, q.labelSelector, q.fieldSelector);
       const namespace = kind.namespaced ? r.namespace : undefined;
       const byName = r.name;
+      const visible = this.authorizer.visible?.(r.user, r.cluster, kind);
+      const shown = (o: KubeObject) =>
+        (!byName || o.metadata.name === byName) && matches.fn(o) && (!visible || visible(o));
       const watch = this.hub.watch(
         {
           cluster: r.cluster,
@@ -265,17 +268,14 @@ export class ApiServer {
           kind: kind.kind,
           apiVersion: kind.apiVersion,
           namespace,
-          matches: byName ? (o) => o.metadata.name === byName && matches.fn(o) : matches.fn,
-          filtered: matches.filtered || Boolean(byName),
+          matches: byName || visible ? shown : matches.fn,
+          filtered: matches.filtered || Boolean(byName) || Boolean(visible),
           resourceVersion: q.resourceVersion,
           allowBookmarks: q.allowWatchBookmarks === 'true',
           sendInitialEvents: q.sendInitialEvents === 'true',
         },
         listener,
-        () =>
-          this.objects
-            .list(kind, r.cluster, namespace)
-            .filter((o) => (!byName || o.metadata.name === byName) && matches.fn(o)),
+        () => this.objects.list(kind, r.cluster, namespace).filter(shown),
       );
       return { watch };
     } catch (err) {
@@ -501,6 +501,8 @@ export class ApiServer {
     const rv = this.store.currentRv();
     let items = this.objects.list(kind, r.cluster, kind.namespaced ? r.namespace : undefined);
     if (matches.filtered) items = items.filter(matches.fn);
+    const visible = this.authorizer.visible?.(r.user, r.cluster, kind);
+    if (visible) items = items.filter(visible);
     const p = page(items, q, rv, this.store.compactedRv());
     if (r.table)
       return this.table(kind, p.items, q, String(rv), p.next, p.remaining) as unknown as ListObject;

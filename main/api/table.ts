@@ -73,7 +73,7 @@ export function buildTable(
     })),
   ];
   const rows = objects.map((o) => ({
-    cells: [o.metadata.name, ...kind.columns.map((c) => cell(c, o, ctx))],
+    cells: [kind.nameCell ? kind.nameCell(o) : o.metadata.name, ...kind.columns.map((c) => cell(c, o, ctx))],
     object:
       include === 'Object'
         ? o

@@ -94,6 +94,7 @@ export class Writer {
       this.admit('validate', 'CREATE', kind, obj, undefined, o);
       m.uid = newUid(this.random);
       m.creationTimestamp = this.timestamp();
+      kind.prepareForCreate?.(obj);
       if (kind.keepsGeneration) m.generation = 1;
       if (o.dryRun) {
         if (this.objects.exists(kind, o.cluster, namespace, m.name!)) throw alreadyExists(ref(kind, m.name!));

@@ -15,6 +15,9 @@ import { drsController } from './drs/drs';
 import { haController } from './ha/ha';
 import { supervisorAdmission } from './supervisor/admission';
 import { supervisorController } from './supervisor/controller';
+import { registerSupervisorKinds } from './supervisor/kinds';
+import { supervisorAuthorizer } from './supervisor/authorizer';
+import { namespaceAdmission, namespaceController } from './supervisor/namespaces';
 import { hostController } from './vcenter/hosts';
 import { GROUP as VCENTER_GROUP, registerVcenterKinds, VCENTER } from './vcenter/kinds';
 import { loadScenario, type Scenario } from './vcenter/scenario';
@@ -74,6 +77,7 @@ export class Lab {
       this.registry = new Registry();
       registerCoreKinds(this.registry);
       registerVcenterKinds(this.registry);
+      registerSupervisorKinds(this.registry);
       o.kinds?.(this.registry);
       this.api = new ApiServer({
         store: this.store,
@@ -85,13 +89,17 @@ export class Lab {
       });
       this.runtime = new ControllerRuntime(this.api, this.clock);
       this.world = new World(this.api, this.clock, this.random);
-      this.api.admission.push(supervisorAdmission((space) => new ApiClient(this.api, systemUser, space)));
+      // vCenter's permissions decide on the Supervisor, unless the lab was given its own authorizer
+      if (!o.authorizer) this.api.authorizer = supervisorAuthorizer(this.world);
+      const client = (space: string) => new ApiClient(this.api, systemUser, space);
+      this.api.admission.push(supervisorAdmission(client), namespaceAdmission(client));
       for (const controller of [
         hostController,
         vmController,
         haController,
         drsController,
         supervisorController,
+        namespaceController,
       ]) {
         this.runtime.register(controller(this.world));
       }

@@ -3,8 +3,28 @@ import { ApiClient } from '../../main/api/client';
 import { systemUser, type KubeObject } from '../../main/api/types';
 import { Lab, SUPERVISOR, type LabOptions } from '../../main/sim/lab';
 
+/**
+ * An in-memory lab. Without a scenario its vCenter is empty but for the one permission every vCenter
+ * has — administrator@vsphere.local is Admin on the root — so the lab shell's administrator may work.
+ */
 export function newLab(o: Partial<LabOptions> = {}): Lab {
-  return Lab.open({ path: ':memory:', seed: 'test-seed', ...o });
+  const lab = Lab.open({ path: ':memory:', seed: 'test-seed', ...o });
+  if (!o.scenario && !lab.world.vc.tryGet('permissions', '', 'permission-admin')) {
+    lab.world.vc.create({
+      apiVersion: 'vcenter.lab/v1',
+      kind: 'Permission',
+      metadata: { name: 'permission-admin' },
+      spec: {
+        entity: '/',
+        principal: 'administrator@vsphere.local',
+        group: false,
+        role: 'Admin',
+        propagate: true,
+      },
+    });
+    lab.api.flush();
+  }
+  return lab;
 }
 
 export function adminClient(lab: Lab, cluster = SUPERVISOR): ApiClient {

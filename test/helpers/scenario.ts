@@ -2,6 +2,9 @@
 import { fileURLToPath } from 'node:url';
 import { readScenario, type Scenario } from '../../main/sim/vcenter/scenario';
 import type { SupervisorSpec } from '../../main/sim/supervisor/admission';
+import type { NamespaceSpec } from '../../main/sim/supervisor/namespaces';
+import type { Lab } from '../../main/sim/lab';
+import { enableWorkloadManagement } from '../../main/sim/vcenter/operations';
 
 export const defaultScenario = (): Scenario =>
   readScenario(fileURLToPath(new URL('../../resources/scenarios/default.yaml', import.meta.url)));
@@ -37,3 +40,20 @@ export const vdsEnable = (): SupervisorSpec => ({
     gateway: '192.168.10.1',
   },
 });
+
+/** Enables Workload Management on NSX-T and lets the Supervisor come up (20 lab minutes). */
+export function runningSupervisor(lab: Lab): void {
+  enableWorkloadManagement(lab.world.vc, nsxEnable());
+  lab.advance(20 * 60_000);
+}
+
+/** A vSphere Namespace as the administrator makes one (govc namespace.create, namespace.access.set). */
+export function vsphereNamespace(lab: Lab, name: string, spec: Partial<NamespaceSpec> = {}): void {
+  lab.world.vc.create({
+    apiVersion: 'vcenter.lab/v1',
+    kind: 'VSphereNamespace',
+    metadata: { name },
+    spec: { cluster: 'Workload-Cluster', storagePolicies: ['k8s-gold'], ...spec },
+  });
+  lab.settle();
+}

@@ -30,7 +30,7 @@ describe.skipIf(!haveKubectl)('the endpoint goes through the same authorizer as 
     expect(r).toMatchObject({
       code: 1,
       stderr:
-        'Error from server (Forbidden): configmaps "keep" is forbidden: User "devops@vsphere.local" cannot delete resource "configmaps" in API group "" in the namespace "default"\n',
+        'Error from server (Forbidden): configmaps "keep" is forbidden: User "sso:devops@vsphere.local" cannot delete resource "configmaps" in API group "" in the namespace "default"\n',
     });
     expect(await s.kubectl(['auth', 'can-i', 'delete', 'configmaps'])).toMatchObject({
       code: 1,

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Lab } from '../../main/sim/lab';
 import { newLab } from '../helpers/lab';
 import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
-import { defaultScenario } from '../helpers/scenario';
+import { defaultScenario, runningSupervisor, vsphereNamespace } from '../helpers/scenario';
 
 if (!haveKubectl)
   console.warn(
@@ -17,6 +17,9 @@ describe.skipIf(!haveKubectl)('kubectl vsphere login from a real terminal', () =
   let env: Record<string, string>;
   beforeAll(async () => {
     lab = newLab({ scenario: defaultScenario() });
+    runningSupervisor(lab);
+    vsphereNamespace(lab, 'demo', { access: [{ principal: 'devops@vsphere.local', role: 'edit' }] });
+    vsphereNamespace(lab, 'other');
     s = await serveLab(lab);
     const fresh = join(s.dir, 'user-kubeconfig');
     writeFileSync(fresh, '');
@@ -34,7 +37,7 @@ describe.skipIf(!haveKubectl)('kubectl vsphere login from a real terminal', () =
 
   const server = () => `--server=127.0.0.1:${s.endpoint.port}`;
 
-  it('logs in with an SSO user and writes a working context named by the server address', async () => {
+  it('logs in with an SSO user and writes contexts for the server and the namespaces the user may use', async () => {
     const r = await s.kubectl(
       [
         'vsphere',
@@ -48,12 +51,22 @@ describe.skipIf(!haveKubectl)('kubectl vsphere login from a real terminal', () =
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      'Logged in successfully.\n\nYou have access to the following contexts:\n   127.0.0.1\n',
+      'Logged in successfully.\n\nYou have access to the following contexts:\n   127.0.0.1\n   demo\n\n',
     );
     const ctx = await s.kubectl(['config', 'current-context'], { env });
-    expect(ctx.stdout).toBe('127.0.0.1\n');
+    expect(ctx.stdout).toBe('demo\n');
+    // the user sees only the namespaces they hold a role on, and works in them
     const ns = await s.kubectl(['get', 'ns', '-o', 'name'], { env });
-    expect(ns.stdout).toContain('namespace/default');
+    expect(ns.stdout).toBe('namespace/demo\n');
+    expect(await s.kubectl(['get', 'pods'], { env })).toMatchObject({
+      code: 0,
+      stderr: 'No resources found in demo namespace.\n',
+    });
+    expect(await s.kubectl(['get', 'pods', '-n', 'other'], { env })).toMatchObject({
+      code: 1,
+      stderr:
+        'Error from server (Forbidden): pods is forbidden: User "sso:devops@vsphere.local" cannot list resource "pods" in API group "" in the namespace "other"\n',
+    });
     const users = await s.kubectl(['config', 'view', '-o', 'jsonpath={.users[*].name}'], { env });
     expect(users.stdout).toBe('wcp:127.0.0.1:devops@vsphere.local');
     // the token lives only in the user's kubeconfig, readable by the user alone

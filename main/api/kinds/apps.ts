@@ -1,9 +1,15 @@
-// apps/v1 Deployment and ReplicaSet: the workload controllers whose ownership chains exercise
-// garbage collection. Their controllers live in main/sim.
+// apps/v1 Deployment, ReplicaSet and StatefulSet: the workload controllers whose ownership chains
+// exercise garbage collection. Their controllers live in main/sim/workloads.
 import { KUBERNETES } from './flavors';
 import type { KindDefinition, PrinterColumn } from '../registry';
 import { age } from '../printers/duration';
-import { arr, int, intOrString, listMap, obj, enumOf } from '../schema';
+import { arr, int, intOrString, listMap, obj, enumOf, str } from '../schema';
+import {
+  claimSpecErrors,
+  defaultClaimSpec,
+  persistentVolumeClaimSpec,
+  persistentVolumeClaimStatus,
+} from './core';
 import { condition, labelSelector, objectMeta } from './meta';
 import { defaultPodSpec, podSpec } from './pod';
 import type { KubeObject, StatusCause } from '../types';
@@ -244,4 +250,148 @@ export const deploymentKind: KindDefinition = {
     defaultTemplate(d);
   },
   validate: (o, { old }) => [...selectorMatchesTemplate(o), ...selectorImmutable(o, old)],
+};
+
+type StatefulSetSpec = {
+  replicas?: number;
+  podManagementPolicy?: string;
+  updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } };
+  revisionHistoryLimit?: number;
+  volumeClaimTemplates?: { metadata?: { name?: string }; spec?: Record<string, unknown>; status?: object }[];
+  template?: { spec?: { restartPolicy?: string } };
+};
+const stsSpec = (o: KubeObject) => (o.spec ?? {}) as StatefulSetSpec;
+
+/** What a StatefulSet update may change (1.21): replicas, template and updateStrategy. */
+function statefulSetUpdateErrors(o: KubeObject, old?: KubeObject): StatusCause[] {
+  if (!old) return [];
+  const rest = (x: KubeObject) =>
+    JSON.stringify({ ...stsSpec(x), replicas: undefined, template: undefined, updateStrategy: undefined });
+  return rest(o) === rest(old)
+    ? []
+    : [
+        {
+          field: 'spec',
+          reason: 'FieldValueForbidden',
+          message:
+            "Forbidden: updates to statefulset spec for fields other than 'replicas', 'template', and 'updateStrategy' are forbidden",
+        },
+      ];
+}
+
+function statefulSetErrors(o: KubeObject): StatusCause[] {
+  const s = stsSpec(o);
+  const causes: StatusCause[] = [];
+  const policy = s.template?.spec?.restartPolicy;
+  if (policy && policy !== 'Always')
+    causes.push({
+      field: 'spec.template.spec.restartPolicy',
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: "${policy}": supported values: "Always"`,
+    });
+  (s.volumeClaimTemplates ?? []).forEach((t, i) =>
+    causes.push(...claimSpecErrors(t.spec ?? {}, `spec.volumeClaimTemplates[${i}].spec`)),
+  );
+  return causes;
+}
+
+export const statefulSetKind: KindDefinition = {
+  flavors: KUBERNETES,
+  group: 'apps',
+  version: 'v1',
+  kind: 'StatefulSet',
+  plural: 'statefulsets',
+  singular: 'statefulset',
+  shortNames: ['sts'],
+  categories: ['all'],
+  namespaced: true,
+  statusSubresource: true,
+  scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
+  description:
+    'StatefulSet represents a set of pods with consistent identities. Identities are defined as: - Network: A single stable DNS and hostname. - Storage: As many VolumeClaims as requested.',
+  schema: obj({
+    spec: obj(
+      {
+        replicas: int('replicas is the desired number of replicas of the given Template.', { minimum: 0 }),
+        selector: labelSelector,
+        template: podTemplate,
+        volumeClaimTemplates: arr(
+          obj({ metadata: objectMeta, spec: persistentVolumeClaimSpec, status: persistentVolumeClaimStatus }),
+          'volumeClaimTemplates is a list of claims that pods are allowed to reference.',
+        ),
+        serviceName: str(
+          'serviceName is the name of the service that governs this StatefulSet. This service must exist before the StatefulSet, and is responsible for the network identity of the set.',
+        ),
+        podManagementPolicy: enumOf(
+          ['OrderedReady', 'Parallel'],
+          'podManagementPolicy controls how pods are created during initial scale up, when replacing pods on nodes, or when scaling down.',
+        ),
+        updateStrategy: obj(
+          {
+            type: enumOf(
+              ['RollingUpdate', 'OnDelete'],
+              'Type indicates the type of the StatefulSetUpdateStrategy.',
+            ),
+            rollingUpdate: obj({
+              partition: int(
+                'Partition indicates the ordinal at which the StatefulSet should be partitioned for updates.',
+              ),
+              maxUnavailable: intOrString(),
+            }),
+          },
+          'updateStrategy indicates the StatefulSetUpdateStrategy that will be employed to update Pods in the StatefulSet when a revision is made to Template.',
+        ),
+        revisionHistoryLimit: int(
+          "revisionHistoryLimit is the maximum number of revisions that will be maintained in the StatefulSet's revision history.",
+        ),
+        minReadySeconds: int(),
+      },
+      undefined,
+      { required: ['selector', 'template'] },
+    ),
+    status: obj({
+      observedGeneration: int(),
+      replicas: int('replicas is the number of Pods created by the StatefulSet controller.'),
+      readyReplicas: int(
+        'readyReplicas is the number of Pods created by the StatefulSet controller that have a Ready Condition.',
+      ),
+      currentReplicas: int(),
+      updatedReplicas: int(),
+      currentRevision: str(),
+      updateRevision: str(),
+      collisionCount: int(),
+      availableReplicas: int(),
+      conditions: arr(condition),
+    }),
+  }),
+  columns: [
+    {
+      name: 'Ready',
+      type: 'string',
+      description: 'Number of the pod with ready state',
+      value: (o) => `${num(o, 'status.readyReplicas')}/${num(o, 'spec.replicas')}`,
+    },
+    ageColumn,
+    ...wideColumns.slice(0, 2),
+  ],
+  defaults(sts) {
+    const s = sts.spec as StatefulSetSpec;
+    s.replicas ??= 1;
+    s.podManagementPolicy ??= 'OrderedReady';
+    s.updateStrategy ??= { type: 'RollingUpdate' };
+    s.updateStrategy.type ??= 'RollingUpdate';
+    if (s.updateStrategy.type === 'RollingUpdate') s.updateStrategy.rollingUpdate ??= { partition: 0 };
+    s.revisionHistoryLimit ??= 10;
+    for (const t of s.volumeClaimTemplates ?? []) {
+      defaultClaimSpec((t.spec ??= {}));
+      t.status ??= { phase: 'Pending' };
+    }
+    defaultTemplate(sts);
+  },
+  initialStatus: () => ({ replicas: 0 }),
+  validate: (o, { old }) => [
+    ...selectorMatchesTemplate(o),
+    ...statefulSetErrors(o),
+    ...statefulSetUpdateErrors(o, old),
+  ],
 };

@@ -1,9 +1,23 @@
-// core/v1 kinds other than Pod: Namespace, ConfigMap, Secret, ServiceAccount, Service, Event.
+// core/v1 kinds other than Pod: Namespace, ConfigMap, Secret, ServiceAccount, Service, Event,
+// PersistentVolumeClaim, Endpoints.
 import { KUBERNETES } from './flavors';
 import type { KindDefinition } from '../registry';
 import { age } from '../printers/duration';
-import { arr, bool, enumOf, int, intOrString, obj, str, stringMap, timestamp, anyObject } from '../schema';
-import { condition } from './meta';
+import {
+  arr,
+  bool,
+  enumOf,
+  int,
+  intOrString,
+  mapOf,
+  obj,
+  quantity,
+  str,
+  stringMap,
+  timestamp,
+  anyObject,
+} from '../schema';
+import { condition, labelSelector } from './meta';
 import type { KubeObject } from '../types';
 
 const ageColumn = {
@@ -489,5 +503,278 @@ export const eventKind: KindDefinition = {
     type: (e) => e.type as string,
     source: (e) => field(e, 'source.component') as string,
     reportingComponent: (e) => e.reportingComponent as string,
+  },
+};
+
+const resourceList = (description: string) => mapOf(quantity(), description);
+
+/** PersistentVolumeClaimSpec, shared with StatefulSets' volumeClaimTemplates. */
+export const persistentVolumeClaimSpec = obj(
+  {
+    accessModes: arr(str(), 'accessModes contains the desired access modes the volume should have.'),
+    selector: labelSelector,
+    resources: obj(
+      {
+        limits: resourceList('Limits describes the maximum amount of compute resources allowed.'),
+        requests: resourceList('Requests describes the minimum amount of compute resources required.'),
+      },
+      'resources represents the minimum resources the volume should have.',
+    ),
+    volumeName: str('volumeName is the binding reference to the PersistentVolume backing this claim.'),
+    storageClassName: str('storageClassName is the name of the StorageClass required by the claim.'),
+    volumeMode: enumOf(
+      ['Filesystem', 'Block'],
+      'volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.',
+    ),
+    dataSource: obj(
+      { apiGroup: str(), kind: str(), name: str() },
+      'This field can be used to specify either an existing VolumeSnapshot object or an existing PVC.',
+    ),
+  },
+  'PersistentVolumeClaimSpec describes the common attributes of storage devices and allows a Source for provider-specific attributes',
+);
+
+export const persistentVolumeClaimStatus = obj(
+  {
+    phase: enumOf(
+      ['Pending', 'Bound', 'Lost'],
+      'phase represents the current phase of PersistentVolumeClaim.',
+    ),
+    accessModes: arr(str(), 'accessModes contains the actual access modes the volume backing the PVC has.'),
+    capacity: resourceList('capacity represents the actual resources of the underlying volume.'),
+    conditions: arr(condition),
+  },
+  'PersistentVolumeClaimStatus is the current status of a persistent volume claim.',
+);
+
+type ClaimSpec = {
+  accessModes?: string[];
+  resources?: { requests?: Record<string, unknown> };
+  volumeName?: string;
+  storageClassName?: string;
+  volumeMode?: string;
+};
+const claimSpec = (o: KubeObject) => (o.spec ?? {}) as ClaimSpec;
+const accessModeNames: [string, string][] = [
+  ['ReadWriteOnce', 'RWO'],
+  ['ReadOnlyMany', 'ROX'],
+  ['ReadWriteMany', 'RWX'],
+];
+
+/** The defaults the API server gives a claim's spec (in a PVC and in a StatefulSet's claim templates). */
+export function defaultClaimSpec(spec: Record<string, unknown>): void {
+  spec.volumeMode ??= 'Filesystem';
+}
+
+/** A claim's spec as validation sees it: access modes and a storage request are required. */
+export function claimSpecErrors(spec: ClaimSpec, path: string) {
+  const causes: { field: string; reason: string; message: string }[] = [];
+  const modes = spec.accessModes ?? [];
+  if (modes.length === 0)
+    causes.push({
+      field: `${path}.accessModes`,
+      reason: 'FieldValueRequired',
+      message: 'Required value: at least 1 access mode is required',
+    });
+  for (const m of modes)
+    if (!accessModeNames.some(([n]) => n === m))
+      causes.push({
+        field: `${path}.accessModes`,
+        reason: 'FieldValueNotSupported',
+        message: `Unsupported value: "${m}": supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce"`,
+      });
+  if (spec.resources?.requests?.storage === undefined)
+    causes.push({
+      field: `${path}.resources[storage]`,
+      reason: 'FieldValueRequired',
+      message: 'Required value',
+    });
+  return causes;
+}
+
+export const persistentVolumeClaimKind: KindDefinition = {
+  flavors: KUBERNETES,
+  group: '',
+  version: 'v1',
+  kind: 'PersistentVolumeClaim',
+  plural: 'persistentvolumeclaims',
+  singular: 'persistentvolumeclaim',
+  shortNames: ['pvc'],
+  namespaced: true,
+  statusSubresource: true,
+  description: "PersistentVolumeClaim is a user's request for and claim to a persistent volume",
+  schema: obj({ spec: persistentVolumeClaimSpec, status: persistentVolumeClaimStatus }),
+  // the columns a 1.21 API server sends (VOLUMEATTRIBUTESCLASS came with 1.29)
+  columns: [
+    {
+      name: 'Status',
+      type: 'string',
+      description: 'phase represents the current phase of PersistentVolumeClaim.',
+      value: (o) =>
+        o.metadata.deletionTimestamp ? 'Terminating' : ((field(o, 'status.phase') as string) ?? ''),
+    },
+    {
+      name: 'Volume',
+      type: 'string',
+      description: 'volumeName is the binding reference to the PersistentVolume backing this claim.',
+      value: (o) => claimSpec(o).volumeName ?? '',
+    },
+    {
+      name: 'Capacity',
+      type: 'string',
+      description: 'capacity represents the actual resources of the underlying volume.',
+      value: (o) => (claimSpec(o).volumeName ? String(field(o, 'status.capacity.storage') ?? '0') : ''),
+    },
+    {
+      name: 'Access Modes',
+      type: 'string',
+      description: 'accessModes contains the actual access modes the volume backing the PVC has.',
+      value: (o) => {
+        if (!claimSpec(o).volumeName) return '';
+        const modes = (field(o, 'status.accessModes') as string[] | undefined) ?? [];
+        return accessModeNames
+          .filter(([n]) => modes.includes(n))
+          .map(([, short]) => short)
+          .join(',');
+      },
+    },
+    {
+      name: 'StorageClass',
+      type: 'string',
+      description: 'storageClassName is the name of the StorageClass required by the claim.',
+      value: (o) =>
+        o.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ??
+        claimSpec(o).storageClassName ??
+        '',
+    },
+    ageColumn,
+    {
+      name: 'VolumeMode',
+      type: 'string',
+      priority: 1,
+      description: 'volumeMode defines what type of volume is required by the claim.',
+      value: (o) => claimSpec(o).volumeMode ?? '<unset>',
+    },
+  ],
+  defaults(pvc) {
+    defaultClaimSpec((pvc.spec ??= {}) as Record<string, unknown>);
+  },
+  initialStatus: () => ({ phase: 'Pending' }),
+  validate(pvc, { old }) {
+    const causes = claimSpecErrors(claimSpec(pvc), 'spec');
+    if (old) {
+      const without = (o: KubeObject) =>
+        JSON.stringify({ ...claimSpec(o), resources: undefined, volumeName: undefined });
+      if (
+        without(pvc) !== without(old) ||
+        (claimSpec(old).volumeName && claimSpec(pvc).volumeName !== claimSpec(old).volumeName)
+      )
+        causes.push({
+          field: 'spec',
+          reason: 'FieldValueForbidden',
+          message: 'Forbidden: spec is immutable after creation except resources.requests for bound claims',
+        });
+    }
+    return causes;
+  },
+};
+
+type EndpointAddress = { ip?: string };
+type EndpointSubset = {
+  addresses?: EndpointAddress[];
+  notReadyAddresses?: EndpointAddress[];
+  ports?: { name?: string; port?: number; protocol?: string }[];
+};
+
+/** The ENDPOINTS cell as the API server prints it: up to three ip:port, then "+ N more...". */
+export function formatEndpoints(o: KubeObject): string {
+  const subsets = (o.subsets ?? []) as EndpointSubset[];
+  if (subsets.length === 0) return '<none>';
+  const list: string[] = [];
+  let count = 0;
+  const add = (text: string) => {
+    if (list.length < 3) list.push(text);
+    count++;
+  };
+  for (const ss of subsets) {
+    const addresses = ss.addresses ?? [];
+    if (!ss.ports?.length) for (const a of addresses) add(a.ip ?? '');
+    else
+      for (const p of ss.ports)
+        for (const a of addresses) {
+          const ip = a.ip ?? '';
+          add(`${ip.includes(':') ? `[${ip}]` : ip}:${p.port ?? 0}`);
+        }
+  }
+  const text = list.join(',');
+  return count > 3 ? `${text} + ${count - 3} more...` : text;
+}
+
+const endpointAddress = obj(
+  {
+    ip: str('The IP of this endpoint.'),
+    hostname: str('The Hostname of this endpoint'),
+    nodeName: str('Optional: Node hosting this endpoint.'),
+    targetRef: obj({
+      kind: str(),
+      namespace: str(),
+      name: str(),
+      uid: str(),
+      apiVersion: str(),
+      resourceVersion: str(),
+      fieldPath: str(),
+    }),
+  },
+  'EndpointAddress is a tuple that describes single IP address.',
+  { required: ['ip'] },
+);
+
+export const endpointsKind: KindDefinition = {
+  flavors: KUBERNETES,
+  group: '',
+  version: 'v1',
+  kind: 'Endpoints',
+  plural: 'endpoints',
+  singular: 'endpoints',
+  shortNames: ['ep'],
+  namespaced: true,
+  generation: false,
+  description: 'Endpoints is a collection of endpoints that implement the actual service.',
+  schema: obj({
+    subsets: arr(
+      obj({
+        addresses: arr(
+          endpointAddress,
+          'IP addresses which offer the related ports that are marked as ready.',
+        ),
+        notReadyAddresses: arr(
+          endpointAddress,
+          'IP addresses which offer the related ports but are not currently marked as ready.',
+        ),
+        ports: arr(
+          obj({
+            name: str('The name of this port.'),
+            port: int('The port number of the endpoint.'),
+            protocol: enumOf(['TCP', 'UDP', 'SCTP'], 'The IP protocol for this port.'),
+            appProtocol: str('The application protocol for this port.'),
+          }),
+          'Port numbers available on the related IP addresses.',
+        ),
+      }),
+      'The set of all endpoints is the union of all subsets.',
+    ),
+  }),
+  columns: [
+    {
+      name: 'Endpoints',
+      type: 'string',
+      description: 'The set of all endpoints is the union of all subsets.',
+      value: formatEndpoints,
+    },
+    ageColumn,
+  ],
+  defaults(ep) {
+    for (const ss of (ep.subsets ?? []) as EndpointSubset[])
+      for (const p of ss.ports ?? []) p.protocol ??= 'TCP';
   },
 };

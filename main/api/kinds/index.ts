@@ -1,11 +1,23 @@
 // The kinds every Kubernetes API space serves. vSphere, VM Operator, TKGS and Cluster API kinds are
 // registered by the issues that bring them.
 import type { Registry } from '../registry';
-import { deploymentKind, replicaSetKind } from './apps';
-import { configMapKind, eventKind, namespaceKind, secretKind, serviceAccountKind, serviceKind } from './core';
+import { deploymentKind, replicaSetKind, statefulSetKind } from './apps';
+import { jobKind } from './batch';
+import {
+  configMapKind,
+  endpointsKind,
+  eventKind,
+  namespaceKind,
+  persistentVolumeClaimKind,
+  secretKind,
+  serviceAccountKind,
+  serviceKind,
+} from './core';
 import { selfSubjectAccessReviewKind } from './authorization';
 import { nodeKind } from './node';
 import { podKind } from './pod';
+import { limitRangeKind, resourceQuotaKind } from './quota';
+import { storageClassKind } from './storage';
 
 export function registerCoreKinds(registry: Registry): void {
   for (const k of [
@@ -19,7 +31,14 @@ export function registerCoreKinds(registry: Registry): void {
     eventKind,
     deploymentKind,
     replicaSetKind,
+    statefulSetKind,
+    jobKind,
+    persistentVolumeClaimKind,
+    endpointsKind,
     selfSubjectAccessReviewKind,
+    resourceQuotaKind,
+    limitRangeKind,
+    storageClassKind,
   ]) {
     registry.register(k);
   }

@@ -1,8 +1,11 @@
 // Where an SSO user may work on the Supervisor after `kubectl vsphere login`: the vSphere Namespaces on
-// which they hold a permission, and the TKCs in them. Both the endpoint's /wcp/workloads and the lab
-// shell's plugin ask here.
+// which they hold a permission, and (with the TKG Service) the TKCs in them. Both the endpoint's
+// /wcp/workloads and the lab shell's plugin ask here.
 import type { UserInfo } from '../../api/types';
 import type { World } from '../world';
+import { ssoPrincipal } from '../vcenter/sso';
+import { isVsphereAdmin } from './authorizer';
+import { roleOn } from './namespaces';
 
 export interface Workload {
   namespace: string;
@@ -13,10 +16,17 @@ export interface Workload {
 }
 
 /**
- * The workloads a user may log in to. vSphere Namespaces and their permissions are not part of the
- * model yet, so there are none: login gives the Supervisor context alone, as it does on a real
- * Supervisor for a user who holds no namespace permission.
+ * The workloads a user may log in to: every vSphere Namespace for a vSphere administrator, otherwise
+ * those where the user (or a group of theirs) holds a role; TKCs join with the TKG Service.
  */
-export function workloadsOf(_w: World, _user: UserInfo): Workload[] {
-  return [];
+export function workloadsOf(w: World, user: UserInfo): Workload[] {
+  const who = {
+    principal: ssoPrincipal(user.username),
+    groups: user.groups.filter((g) => !g.startsWith('system:')).map(ssoPrincipal),
+  };
+  const admin = isVsphereAdmin(w, who);
+  return w.vc
+    .list('vspherenamespaces')
+    .items.filter((n) => !n.metadata.deletionTimestamp && (admin || roleOn(n, who.principal, who.groups)))
+    .map((n) => ({ namespace: n.metadata.name! }));
 }

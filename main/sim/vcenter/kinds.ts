@@ -2,7 +2,7 @@
 // spec (what the administrator or the lab asked for), what the simulation made of it in status.
 import type { KindDefinition, PrinterColumn, Registry } from '../../api/registry';
 import { age } from '../../api/printers/duration';
-import { anyObject, arr, bool, enumOf, int, obj, str, stringMap, timestamp } from '../../api/schema';
+import { anyObject, arr, bool, enumOf, int, mapOf, obj, str, stringMap, timestamp } from '../../api/schema';
 import { condition } from '../../api/kinds/meta';
 import type { KubeObject } from '../../api/types';
 
@@ -398,6 +398,109 @@ export const supervisorKind = inventory(
   ],
 );
 
+/** The object kinds a vSphere Namespace can limit the number of, by their Kubernetes resource names. */
+export const OBJECT_LIMITS = [
+  'pods',
+  'services',
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'persistentvolumeclaims',
+  'configmaps',
+  'secrets',
+  'replicationcontrollers',
+  'ingresses',
+] as const;
+
+export type NamespaceRole = 'view' | 'edit' | 'owner';
+
+/**
+ * A vSphere Namespace (vCenter's namespaces/instances): created by the vSphere administrator on a
+ * Supervisor, with its limits, storage policies, VM classes, content libraries and SSO permissions.
+ * The namespace controller gives it a resource pool and a Kubernetes namespace on the Supervisor.
+ */
+export const vsphereNamespaceKind = inventory(
+  'VSphereNamespace',
+  'vspherenamespaces',
+  obj({
+    spec: obj({
+      cluster: str('the vSphere cluster whose Supervisor holds the namespace'),
+      description: str(),
+      storagePolicies: arr(str()),
+      vmClasses: arr(str()),
+      contentLibraries: arr(str()),
+      limits: obj({
+        cpuMHz: int('CPU limit of the namespace resource pool, MHz'),
+        memoryMiB: int('memory limit of the namespace resource pool, MiB'),
+        /** GiB per storage policy */
+        storageGiB: mapOf(int()),
+        /** counts per object kind (pods, services, persistentvolumeclaims, …) */
+        objects: mapOf(int()),
+      }),
+      access: arr(
+        obj({
+          principal: str('user or group, as devops@vsphere.local'),
+          group: bool(),
+          role: enumOf(['view', 'edit', 'owner']),
+        }),
+      ),
+    }),
+    status: obj({
+      configStatus: enumOf(['CONFIGURING', 'RUNNING', 'REMOVING', 'ERROR']),
+      resourcePool: str(),
+      folder: str(),
+      /** the namespace's NSX segment: vSphere Pods take their IPs here */
+      segment: str(),
+      messages: arr(obj({ severity: str(), details: str() })),
+    }),
+  }),
+  [
+    col('Cluster', 'spec.cluster'),
+    col('Config-Status', 'status.configStatus'),
+    col('Storage-Policies', 'spec.storagePolicies', 1),
+  ],
+  { nameFormat: 'label' },
+);
+
+/**
+ * A VM class as vCenter keeps it (namespace-management virtual-machine-classes): the hardware and
+ * reservations VMs of that class get. A Supervisor shows each as a VirtualMachineClass.
+ */
+export const vmClassKind = inventory(
+  'VmClass',
+  'vmclasses',
+  obj({
+    spec: obj({
+      cpuCount: int(),
+      memoryMiB: int(),
+      /** reservations in percent of the class's CPU and memory (100 for the guaranteed classes) */
+      cpuReservation: int(),
+      memoryReservation: int(),
+      description: str(),
+    }),
+  }),
+  [
+    { name: 'CPUs', type: 'integer', value: (o) => (o.spec as { cpuCount?: number })?.cpuCount ?? 0 },
+    { name: 'Memory-MiB', type: 'integer', value: (o) => (o.spec as { memoryMiB?: number })?.memoryMiB ?? 0 },
+  ],
+  { nameFormat: 'subdomain' },
+);
+
+/** The default VM classes vCenter 7.0 Update 3 offers: best-effort and guaranteed, xsmall to 8xlarge. */
+export const DEFAULT_VM_CLASSES: { size: string; cpus: number; memoryGiB: number }[] = [
+  { size: 'xsmall', cpus: 2, memoryGiB: 2 },
+  { size: 'small', cpus: 2, memoryGiB: 4 },
+  { size: 'medium', cpus: 2, memoryGiB: 8 },
+  { size: 'large', cpus: 4, memoryGiB: 16 },
+  { size: 'xlarge', cpus: 4, memoryGiB: 32 },
+  { size: '2xlarge', cpus: 8, memoryGiB: 64 },
+  { size: '4xlarge', cpus: 16, memoryGiB: 128 },
+  { size: '8xlarge', cpus: 32, memoryGiB: 128 },
+];
+
 export const vcenterKinds = [
   datacenterKind,
   computeClusterKind,
@@ -417,6 +520,8 @@ export const vcenterKinds = [
   virtualMachineKind,
   taskKind,
   supervisorKind,
+  vsphereNamespaceKind,
+  vmClassKind,
 ];
 
 export function registerVcenterKinds(registry: Registry): void {

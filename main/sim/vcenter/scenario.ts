@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { ApiClient } from '../../api/client';
 import { formatIp, parseIp } from './ipv4';
-import { GROUP } from './kinds';
+import { DEFAULT_VM_CLASSES, GROUP } from './kinds';
 
 export interface Scenario {
   name: string;
@@ -140,6 +140,20 @@ export function loadScenario(c: ApiClient, s: Scenario): void {
     c.create(inv('Datastore', d.name, { type: d.type, capacityGB: d.capacityGB, datacenter: s.datacenter }));
   for (const p of s.storagePolicies)
     c.create(inv('StoragePolicy', p.name, { description: p.description, datastores: p.datastores }));
+  // the VM classes vCenter offers out of the box, best-effort (no reservation) and guaranteed (all reserved)
+  for (const cls of DEFAULT_VM_CLASSES)
+    for (const [kind, reservation] of [
+      ['best-effort', 0],
+      ['guaranteed', 100],
+    ] as const)
+      c.create(
+        inv('VmClass', `${kind}-${cls.size}`, {
+          cpuCount: cls.cpus,
+          memoryMiB: cls.memoryGiB * 1024,
+          cpuReservation: reservation,
+          memoryReservation: reservation,
+        }),
+      );
   const allHosts: string[] = [];
   for (const cl of s.clusters) {
     c.create(inv('ComputeCluster', cl.name, { datacenter: s.datacenter, drs: cl.drs, ha: cl.ha }));

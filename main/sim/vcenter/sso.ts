@@ -55,12 +55,29 @@ export function openSession(w: World, user: UserInfo, token: string): string {
   return expiresAt;
 }
 
-/** The user a bearer token stands for, while its session lives. */
+/** How Kubernetes names SSO principals (users and groups): `sso:devops@vsphere.local`. */
+export const SSO_PREFIX = 'sso:';
+
+/** The SSO principal behind a Kubernetes user or group name. */
+export const ssoPrincipal = (name: string): string =>
+  name.startsWith(SSO_PREFIX) ? name.slice(SSO_PREFIX.length) : name;
+
+/**
+ * The user a bearer token stands for, while its session lives, as the Supervisor's authenticator
+ * names them: `sso:devops@vsphere.local`, in groups `sso:DevOps@vsphere.local` and system:authenticated.
+ */
 export function sessionUser(w: World, token: string): UserInfo | undefined {
   if (!/^[A-Za-z0-9._~+/=-]{16,512}$/.test(token)) return undefined;
   const s = w.vc.tryGet('ssosessions', '', tokenDigest(token).slice(0, 48));
   if (!s) return undefined;
   const spec = s.spec as { principal: string; groups: string[]; expiresAt: string };
   if (Date.parse(spec.expiresAt) <= w.now()) return undefined;
-  return { username: spec.principal, groups: spec.groups };
+  const principal = ssoPrincipal(spec.principal);
+  return {
+    username: `${SSO_PREFIX}${principal}`,
+    groups: [
+      ...spec.groups.filter((g) => !g.startsWith('system:')).map((g) => `${SSO_PREFIX}${ssoPrincipal(g)}`),
+      'system:authenticated',
+    ],
+  };
 }

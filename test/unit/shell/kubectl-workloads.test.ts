@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Authorizer } from '../../../main/api/admission';
+import { allowAll, type Authorizer } from '../../../main/api/admission';
 import type { KubeObject } from '../../../main/api/types';
 import type { Lab } from '../../../main/sim/lab';
 import { createShell } from '../../../main/shell';
@@ -319,8 +319,20 @@ describe('kubectl auth can-i', () => {
 });
 
 describe('kubectl cordon, drain and top', () => {
-  it('keeps a cordon on a Spherelet node while the Supervisor reconciles, and maintenance cordons its own', async () => {
+  it('refuses a cordon on the Supervisor, whose nodes vCenter manages (maintenance mode instead)', async () => {
     lab = newLab({ scenario: defaultScenario() });
+    enableWorkloadManagement(lab.world.vc, nsxEnable());
+    lab.advance(20 * 60_000);
+    expect(await shell().run('kubectl cordon esxi-01.lab.local')).toEqual({
+      code: 1,
+      out: '',
+      err: 'error: unable to cordon node "esxi-01.lab.local": nodes "esxi-01.lab.local" is forbidden: User "sso:administrator@vsphere.local" cannot patch resource "nodes" in API group "" at the cluster scope\n',
+    });
+  });
+
+  it('keeps a cordon on a Spherelet node while the Supervisor reconciles, and maintenance cordons its own', async () => {
+    // (where the user may cordon — as cluster-admin of a guest cluster — checked here on the Supervisor's nodes)
+    lab = newLab({ scenario: defaultScenario(), authorizer: allowAll });
     enableWorkloadManagement(lab.world.vc, nsxEnable());
     lab.advance(20 * 60_000);
     const sh = shell();
@@ -341,7 +353,7 @@ describe('kubectl cordon, drain and top', () => {
   });
 
   it('cordons and uncordons a node, drains its pods with --force, and has no metrics to show', async () => {
-    lab = newLab();
+    lab = newLab({ authorizer: allowAll });
     const c = adminClient(lab);
     c.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'esxi-01.lab.local' } });
     c.create({

@@ -36,19 +36,21 @@ describe('lab snapshot, reset and scenario', () => {
   it('puts the environment back as a snapshot held it, as ordinary watch events, and keeps lab time', async () => {
     lab = newLab({ scenario: defaultScenario() });
     const run = shell(lab);
-    expect((await run('kubectl create namespace keep')).status).toBe(0);
+    expect((await run('kubectl create configmap keep --from-literal=a=1')).status).toBe(0);
     expect(await run('lab snapshot save before')).toMatchObject({
       status: 0,
       out: expect.stringMatching(/^snapshot before saved: \d+ objects at lab time 2026-01-05T09:00:00Z\n$/),
     });
     const rvAtSave = lab.store.currentRv();
-    await run('kubectl create namespace extra');
-    await run('kubectl delete namespace keep');
+    await run('kubectl create configmap extra --from-literal=a=1');
+    await run('kubectl delete configmap keep');
     await run('lab host fail esxi-02.lab.local');
     await run('lab clock advance 5m');
     const events: WatchEvent[] = [];
-    const w = adminClient(lab).watch('namespaces', { resourceVersion: String(lab.store.currentRv()) }, (e) =>
-      events.push(e),
+    const w = adminClient(lab).watch(
+      'configmaps',
+      { namespace: 'default', resourceVersion: String(lab.store.currentRv()) },
+      (e) => events.push(e),
     );
     const restored = await run('lab snapshot restore before');
     w.dispose();
@@ -57,9 +59,7 @@ describe('lab snapshot, reset and scenario', () => {
     expect(restored.out).toMatch(
       /^restored snapshot before \(saved at lab time 2026-01-05T09:00:00Z\): \d+ objects created, \d+ changed, \d+ deleted\n$/,
     );
-    expect((await run('kubectl get ns -o name')).out).toBe(
-      'namespace/default\nnamespace/keep\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\n',
-    );
+    expect((await run('kubectl get cm -o name')).out).toBe('configmap/keep\n');
     expect((await run('lab status')).out).toMatch(/esxi-02\.lab\.local\s+connected/);
     expect(events.map((e) => `${e.type} ${e.object.metadata.name}`).sort()).toEqual([
       'ADDED keep',
@@ -101,13 +101,13 @@ describe('lab snapshot, reset and scenario', () => {
       const path = join(dir, 'lab.db');
       const first = Lab.open({ path, seed: 'test-seed', scenario: defaultScenario() });
       await shell(first)(
-        'kubectl create namespace saved; lab snapshot save s1; kubectl delete namespace saved',
+        'kubectl create configmap saved --from-literal=a=1; lab snapshot save s1; kubectl delete configmap saved',
       );
       first.close();
       lab = Lab.open({ path, seed: 'test-seed' });
       const run = shell(lab);
       expect((await run('lab snapshot restore s1')).status).toBe(0);
-      expect((await run('kubectl get ns saved -o name')).out).toBe('namespace/saved\n');
+      expect((await run('kubectl get cm saved -o name')).out).toBe('configmap/saved\n');
     } finally {
       lab?.close();
       rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import type { Lab } from '../../../main/sim/lab';
 import { createShell } from '../../../main/shell';
 import { enableWorkloadManagement } from '../../../main/sim/vcenter/operations';
 import { newLab } from '../../helpers/lab';
-import { defaultScenario, nsxEnable } from '../../helpers/scenario';
+import { defaultScenario, nsxEnable, vsphereNamespace } from '../../helpers/scenario';
 import { Screen } from '../../helpers/screen';
 
 let lab: Lab;
@@ -97,6 +97,7 @@ describe('kubectl vsphere login and the lab kubeconfig', () => {
   it('takes the password from KUBECTL_VSPHERE_PASSWORD, and refuses a wrong one without touching the kubeconfig', async () => {
     lab = newLab({ scenario: defaultScenario() });
     const { screen, type, session } = shell();
+    vsphereNamespace(lab, 'demo', { access: [{ principal: 'devops@vsphere.local', role: 'edit' }] });
     const before = session.workspace.read('/.kube/config');
     await type(
       `KUBECTL_VSPHERE_PASSWORD=wrong; export KUBECTL_VSPHERE_PASSWORD; ${LOGIN} --insecure-skip-tls-verify\r`,
@@ -110,12 +111,10 @@ describe('kubectl vsphere login and the lab kubeconfig', () => {
     ]);
     expect(session.workspace.read('/.kube/config')).toBe(before);
     await type(
-      `export KUBECTL_VSPHERE_PASSWORD='VMware1!'; ${LOGIN} --insecure-skip-tls-verify > /dev/null; kubectl get ns default -o name\r`,
+      `export KUBECTL_VSPHERE_PASSWORD='VMware1!'; ${LOGIN} --insecure-skip-tls-verify > /dev/null; kubectl get ns -o name\r`,
     );
-    expect(screen.lines().slice(-2)).toEqual([
-      'namespace/default',
-      'devops@vsphere.local (192.168.30.1) ~ $',
-    ]);
+    // devops sees only the namespace they hold a role on, and the login made it the current context
+    expect(screen.lines().slice(-2)).toEqual(['namespace/demo', 'devops@vsphere.local (demo) ~ $']);
   });
 
   it('fails as the plugin does on an unverified certificate, an address with no Supervisor, and bad flags', async () => {
@@ -169,6 +168,7 @@ describe('kubectl vsphere login and the lab kubeconfig', () => {
   it('expires the session after 10 hours of lab time, and logout clears the credentials', async () => {
     lab = newLab({ scenario: defaultScenario() });
     const { session } = shell();
+    vsphereNamespace(lab, 'demo', { access: [{ principal: 'devops@vsphere.local', role: 'edit' }] });
     const run = async (line: string) => {
       await session.runScript(`${line} 2> /err.txt > /out.txt`);
       return {
@@ -179,9 +179,9 @@ describe('kubectl vsphere login and the lab kubeconfig', () => {
     };
     session.env.set('KUBECTL_VSPHERE_PASSWORD', 'VMware1!');
     expect((await run(`${LOGIN} --insecure-skip-tls-verify`)).status).toBe(0);
-    expect((await run('kubectl get ns default -o name')).out).toBe('namespace/default\n');
+    expect((await run('kubectl get ns demo -o name')).out).toBe('namespace/demo\n');
     lab.advance(10 * 60 * 60_000);
-    expect(await run('kubectl get ns default -o name')).toEqual({
+    expect(await run('kubectl get ns demo -o name')).toEqual({
       status: 1,
       out: '',
       err: 'error: You must be logged in to the server (Unauthorized)\n',
@@ -190,7 +190,7 @@ describe('kubectl vsphere login and the lab kubeconfig', () => {
     expect((await run('kubectl vsphere logout')).out).toBe(
       'Your KUBECONFIG context has been cleared of vSphere credentials.\n',
     );
-    expect((await run('kubectl get ns default -o name')).err).toBe(
+    expect((await run('kubectl get ns demo -o name')).err).toBe(
       'error: You must be logged in to the server (Unauthorized)\n',
     );
     expect(session.workspace.read('/.kube/config')).not.toContain('token:');

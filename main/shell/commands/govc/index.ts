@@ -10,6 +10,7 @@ import { FlagError, FlagSet, HelpRequest } from './flags';
 import { hostInfo, hostMaintenanceEnter, hostMaintenanceExit } from './hosts';
 import { about, find, ls } from './inventory';
 import { namespaceClusterDisable, namespaceClusterEnable, namespaceClusterLs } from './namespace';
+import { vsphereNamespaceCommands } from './vspherenamespace';
 import { permissionsLs, permissionsRemove, permissionsSet } from './permissions';
 import {
   ssoGroupCreate,
@@ -37,6 +38,7 @@ export const govcCommands: GovcCommand[] = [
   namespaceClusterLs,
   namespaceClusterEnable,
   namespaceClusterDisable,
+  ...vsphereNamespaceCommands,
   libraryLs,
   storagePolicyLs,
   permissionsLs,

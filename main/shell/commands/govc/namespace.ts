@@ -29,7 +29,7 @@ function badRequest(errorType: string, messages: { id: string; text: string; arg
 }
 
 /** `Invalid value: "x": reason` → `reason`; other causes keep their field. */
-function causeText(c: { field?: string; message?: string }): string {
+export function causeText(c: { field?: string; message?: string }): string {
   const m = /^Invalid value: (?:"(?:[^"\\]|\\.)*"|\S+): (.*)$/s.exec(c.message ?? '');
   if (m) return m[1]!;
   return c.field ? `${c.field}: ${c.message ?? ''}` : (c.message ?? '');
