@@ -16,6 +16,7 @@ import { haController } from './ha/ha';
 import { supervisorAdmission } from './supervisor/admission';
 import { supervisorController } from './supervisor/controller';
 import { registerSupervisorKinds } from './supervisor/kinds';
+import { quotaAdmission, quotaController } from './quota';
 import { supervisorAuthorizer } from './supervisor/authorizer';
 import { namespaceAdmission, namespaceController } from './supervisor/namespaces';
 import { hostController } from './vcenter/hosts';
@@ -92,7 +93,11 @@ export class Lab {
       // vCenter's permissions decide on the Supervisor, unless the lab was given its own authorizer
       if (!o.authorizer) this.api.authorizer = supervisorAuthorizer(this.world);
       const client = (space: string) => new ApiClient(this.api, systemUser, space);
-      this.api.admission.push(supervisorAdmission(client), namespaceAdmission(client));
+      this.api.admission.push(
+        supervisorAdmission(client),
+        namespaceAdmission(client),
+        quotaAdmission(this.api),
+      );
       for (const controller of [
         hostController,
         vmController,
@@ -100,6 +105,7 @@ export class Lab {
         drsController,
         supervisorController,
         namespaceController,
+        quotaController,
       ]) {
         this.runtime.register(controller(this.world));
       }

@@ -104,19 +104,19 @@ export function validateNamespace(
       causes.push(
         cause(
           'metadata.name',
-          `Invalid value: "${name}": the name is reserved for the Supervisor's own namespaces`,
+          `Invalid value: "${name}": the name ${name} is reserved for the Supervisor's own namespaces`,
         ),
       );
   }
   const sup = s.cluster ? supervisorOf(vc, s.cluster) : undefined;
   if (!s.cluster) causes.push(cause('spec.cluster', 'Required value: the cluster of the Supervisor'));
   else if (!vc.tryGet('computeclusters', '', s.cluster))
-    causes.push(cause('spec.cluster', `Invalid value: "${s.cluster}": no such cluster`));
+    causes.push(cause('spec.cluster', `Invalid value: "${s.cluster}": cluster ${s.cluster} not found`));
   else if (!sup || sup.metadata.deletionTimestamp)
     causes.push(
       cause(
         'spec.cluster',
-        `Invalid value: "${s.cluster}": the cluster does not have vSphere Namespaces enabled`,
+        `Invalid value: "${s.cluster}": cluster ${s.cluster} does not have vSphere Namespaces enabled`,
       ),
     );
   else if ((sup.status as SupervisorStatus | undefined)?.configStatus !== 'RUNNING' && creating)
@@ -128,13 +128,13 @@ export function validateNamespace(
     );
   for (const p of s.storagePolicies ?? [])
     if (!vc.tryGet('storagepolicies', '', p))
-      causes.push(cause('spec.storagePolicies', `Invalid value: "${p}": no such storage policy`));
+      causes.push(cause('spec.storagePolicies', `Invalid value: "${p}": storage policy ${p} not found`));
   for (const c of s.vmClasses ?? [])
     if (!vc.tryGet('vmclasses', '', c))
-      causes.push(cause('spec.vmClasses', `Invalid value: "${c}": no such VM class`));
+      causes.push(cause('spec.vmClasses', `Invalid value: "${c}": VM class ${c} not found`));
   for (const l of s.contentLibraries ?? [])
     if (!vc.tryGet('contentlibraries', '', l))
-      causes.push(cause('spec.contentLibraries', `Invalid value: "${l}": no such content library`));
+      causes.push(cause('spec.contentLibraries', `Invalid value: "${l}": content library ${l} not found`));
   const lim = s.limits ?? {};
   for (const [k, v] of [
     ['cpuMHz', lim.cpuMHz],
@@ -147,7 +147,7 @@ export function validateNamespace(
       causes.push(
         cause(
           'spec.limits.storageGiB',
-          `Invalid value: "${p}": the storage policy is not assigned to the namespace`,
+          `Invalid value: "${p}": storage policy ${p} is not assigned to the namespace`,
         ),
       );
     if (!Number.isInteger(v) || v < 0)
@@ -170,7 +170,10 @@ export function validateNamespace(
     const exists = a.group ? vc.tryGet('ssogroups', '', a.principal) : vc.tryGet('ssousers', '', a.principal);
     if (!exists)
       causes.push(
-        cause('spec.access', `Invalid value: "${a.principal}": no such SSO ${a.group ? 'group' : 'user'}`),
+        cause(
+          'spec.access',
+          `Invalid value: "${a.principal}": SSO ${a.group ? 'group' : 'user'} ${a.principal} not found`,
+        ),
       );
     if (!['view', 'edit', 'owner'].includes(a.role))
       causes.push(

@@ -56,7 +56,7 @@ describe('govc: usage, flags and errors', () => {
     // a vSphere Namespace needs an enabled cluster: vCenter's refusal, as govc prints the vAPI's
     expect(await run('govc namespace.create -cluster Workload-Cluster demo')).toEqual({
       status: 1,
-      out: 'govc: 400 Bad Request: {"error_type":"INVALID_ARGUMENT","messages":[{"args":[],"default_message":"the cluster does not have vSphere Namespaces enabled","id":"vcenter.wcp.namespace.invalid.argument"}]}\n',
+      out: 'govc: 400 Bad Request: {"error_type":"INVALID_ARGUMENT","messages":[{"args":[],"default_message":"cluster Workload-Cluster does not have vSphere Namespaces enabled","id":"vcenter.wcp.namespace.invalid.argument"}]}\n',
     });
   });
 

@@ -45,7 +45,7 @@ import {
   resourceList,
   ZERO,
   type Quantity,
-} from './quantity';
+} from '../../../../api/quantity';
 
 /** A describer's answer: the text, or the error kubectl reports instead. */
 export type Described = { text: string } | { error: Status };

@@ -32,7 +32,7 @@ import {
   quantityValue,
   resourceList,
   ZERO,
-} from './quantity';
+} from '../../../../api/quantity';
 
 /** Resource names sorted, each with its canonical quantity (describeResources). */
 export function describeResources(resources: unknown, w: PrefixWriter, level: number): void {

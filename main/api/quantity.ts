@@ -1,4 +1,4 @@
-// Resource quantities as kubectl holds them once decoded (apimachinery's resource.Quantity): parsed
+// Resource quantities as the API machinery holds them once decoded (apimachinery's resource.Quantity): parsed
 // from `500m`, `0.25`, `1.5Gi`, `1e3`; written back in canonical form (`250m`, `1536Mi`, `1k`), summed
 // and compared. The lab stores quantities as written, so `describe` canonicalises them as kubectl does.
 
