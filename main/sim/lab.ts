@@ -17,6 +17,7 @@ import { supervisorAdmission } from './supervisor/admission';
 import { supervisorController } from './supervisor/controller';
 import { registerSupervisorKinds } from './supervisor/kinds';
 import { quotaAdmission, quotaController } from './quota';
+import { vspherePodAdmission, vspherePodController, vspherePodLogs } from './supervisor/pods';
 import { supervisorAuthorizer } from './supervisor/authorizer';
 import { namespaceAdmission, namespaceController } from './supervisor/namespaces';
 import { hostController } from './vcenter/hosts';
@@ -24,6 +25,7 @@ import { GROUP as VCENTER_GROUP, registerVcenterKinds, VCENTER } from './vcenter
 import { loadScenario, type Scenario } from './vcenter/scenario';
 import { vmController } from './vcenter/vmLifecycle';
 import { World } from './world';
+import { registerWorkloadControllers } from './workloads';
 
 export const SUPERVISOR = 'supervisor';
 /** Where lab time starts in a new lab, unless a scenario says otherwise. */
@@ -97,7 +99,9 @@ export class Lab {
         supervisorAdmission(client),
         namespaceAdmission(client),
         quotaAdmission(this.api),
+        vspherePodAdmission(this.world),
       );
+      this.api.logSource = vspherePodLogs(this.world, this.api.logSource);
       for (const controller of [
         hostController,
         vmController,
@@ -106,9 +110,11 @@ export class Lab {
         supervisorController,
         namespaceController,
         quotaController,
+        vspherePodController,
       ]) {
         this.runtime.register(controller(this.world));
       }
+      registerWorkloadControllers(this.runtime, this.world);
       this.scheduleBookmarks();
       if (!this.store.getMeta('seed')) this.store.setMeta('seed', seed);
       if (!this.api.hasApiSpace(SUPERVISOR)) this.api.addApiSpace(SUPERVISOR, 'supervisor');

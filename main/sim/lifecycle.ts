@@ -20,6 +20,21 @@ export const lifecycle = {
   drsInterval: 300_000,
   /** Workload Management disable: removal of the control plane and Spherelets */
   supervisorRemove: 120_000,
+  /** a vSphere Pod's CRX VM created by the Spherelet on its host */
+  crxCreate: 500,
+  /** a CRX boots its paravirtualised kernel directly: a vSphere Pod starts almost as fast as a container */
+  crxBoot: 1_000,
+  /** a container created and started once its image is on the host */
+  containerStart: 500,
+  /** ImagePullBackOff doubles from this, up to crashBackOffMax */
+  imagePullBackOff: 10_000,
+  /** CrashLoopBackOff doubles from this, up to crashBackOffMax */
+  crashBackOff: 10_000,
+  crashBackOffMax: 300_000,
+  /** a Spherelet node that stopped posting status turns NotReady after this (node-monitor-grace-period) */
+  nodeMonitorGrace: 40_000,
+  /** pods on a NotReady node are evicted after this (the default not-ready toleration) */
+  podEvictionTimeout: 300_000,
 } as const;
 
 export type LifecycleStep = keyof typeof lifecycle;

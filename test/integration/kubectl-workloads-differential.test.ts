@@ -7,6 +7,7 @@ import type { KubeObject } from '../../main/api/types';
 import type { Lab } from '../../main/sim/lab';
 import { createShell } from '../../main/shell';
 import { enableWorkloadManagement } from '../../main/sim/vcenter/operations';
+import { kubelet } from '../helpers/kubelet';
 import { adminClient, newLab, pod } from '../helpers/lab';
 import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
 import { defaultScenario, nsxEnable } from '../helpers/scenario';
@@ -51,6 +52,12 @@ function fixture(lab: Lab): void {
   enableWorkloadManagement(lab.world.vc, nsxEnable());
   lab.advance(20 * 60_000);
   const c = adminClient(lab);
+  // default is not a vSphere Namespace: the Spherelet leaves its pods alone, so a test kubelet runs the
+  // ones the Deployments make there
+  kubelet(lab, c, {
+    // the web Deployment's pods start but stay unready, as the fixture's rollout states expect
+    ready: (p) => !p.metadata.name!.startsWith('web-') && !p.metadata.name!.startsWith('multi'),
+  });
   const running = (o: KubeObject, phase = 'Running') =>
     c.updateStatus({ ...o, status: { ...(o.status as object), phase } });
   running(c.create(pod('web-1', 'default', { labels })));
@@ -691,6 +698,8 @@ describe.skipIf(!haveKubectl)('kubectl workload commands in the lab shell equal 
     const mismatches: unknown[] = [];
     for (const step of steps) {
       const args = step.args.map((a) => a.replace('FILES', files));
+      // a step that lets lab time pass starts with the controllers caught up, as in a live cluster
+      if (step.advance) [real, ours].forEach((lab) => lab.settle());
       const r = await s.kubectl(args);
       if (step.advance) real.advance(step.advance);
       let stdout = '';

@@ -438,7 +438,9 @@ export const podKind: KindDefinition = {
         });
       if (c.name) seen.add(c.name);
     });
-    if (old && specWithoutImages(s) !== specWithoutImages(spec(old))) {
+    // binding: a pod not yet scheduled takes its node (what the scheduler's binding does)
+    const bound = old && !spec(old).nodeName && s.nodeName ? { ...s, nodeName: undefined } : s;
+    if (old && specWithoutImages(bound) !== specWithoutImages(spec(old))) {
       causes.push({
         field: 'spec',
         reason: 'FieldValueForbidden',

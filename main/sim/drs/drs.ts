@@ -74,7 +74,10 @@ export function drsController(w: World): Controller {
         const movable = (host: string): VmDemand[] =>
           (byHost.get(host) ?? []).filter((d) => {
             const vm = vms.find((v) => v.metadata.name === d.name);
-            return vm && vmStatus(vm).phase === 'Running' && !vmStatus(vm).migration;
+            // vSphere Pods (CRX) do not vMotion
+            return (
+              vm && vmSpec(vm).role !== 'crx' && vmStatus(vm).phase === 'Running' && !vmStatus(vm).migration
+            );
           });
         for (let i = 0; i < MAX_MOVES_PER_PASS; i++) {
           const move = recommendMove(models, movable, spec.drs?.migrationThreshold ?? 3);
@@ -189,7 +192,15 @@ function evacuate(
   if (leaving.size === 0) return;
   for (const vm of [...vms].sort(byCreation)) {
     const st = vmStatus(vm);
-    if (!st.host || !leaving.has(st.host) || st.migration || st.phase !== 'Running') continue;
+    // vSphere Pods are evicted by the Supervisor, not migrated
+    if (
+      !st.host ||
+      !leaving.has(st.host) ||
+      st.migration ||
+      st.phase !== 'Running' ||
+      vmSpec(vm).role === 'crx'
+    )
+      continue;
     const d = demand(vm, mhzPerCore);
     const p = placeVm(d, models, st.host);
     if (!p.host) {

@@ -8,7 +8,7 @@ import { keyFor, splitKey, type Controller } from '../runtime/controllers';
 import { lifecycle } from '../lifecycle';
 import type { World } from '../world';
 import { GROUP, VCENTER } from '../vcenter/kinds';
-import { hostSpec, hostStatus, vmStatus } from '../vcenter/model';
+import { hostSpec, hostStatus, vmSpec, vmStatus } from '../vcenter/model';
 
 const clean = (o: object): object => JSON.parse(JSON.stringify(o)) as object;
 
@@ -53,7 +53,7 @@ export function haController(w: World): Controller {
       const ha = (cl?.spec as { ha?: { enabled?: boolean; restartDelaySeconds?: number } } | undefined)?.ha;
       const delay =
         ha?.restartDelaySeconds !== undefined ? ha.restartDelaySeconds * 1000 : lifecycle.haRestartDelay;
-      const restartAt = ha?.enabled ? rfc3339(new Date(w.now() + delay)) : undefined;
+      const haRestartAt = ha?.enabled ? rfc3339(new Date(w.now() + delay)) : undefined;
       for (const vm of vms) {
         const st = vmStatus(vm);
         const { migration, ...rest } = st;
@@ -65,6 +65,8 @@ export function haController(w: World): Controller {
           continue;
         }
         if (st.host !== name || st.phase === 'PoweredOff' || st.phase === 'Pending') continue;
+        // a vSphere Pod's CRX is not restarted by HA: its controller makes a new pod elsewhere
+        const restartAt = vmSpec(vm).role === 'crx' ? undefined : haRestartAt;
         if (st.phase === 'Crashed') {
           // HA turned on after the failure: schedule the restart it would have made
           if (!st.restartAt && restartAt) w.vc.updateStatus({ ...vm, status: clean({ ...st, restartAt }) });

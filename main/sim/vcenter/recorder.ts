@@ -14,13 +14,27 @@ export const dnsSafe = (name: string): string =>
     .replace(/^[-.]+|[-.]+$/g, '')
     .slice(0, 200) || 'object';
 
+/** FNV-1a, 64 bits, as 16 hex digits: a stable name for an event and its repeats. */
+function fnv64(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) {
+    h ^= BigInt(text.charCodeAt(i));
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, '0');
+}
+
 export class Recorder {
   constructor(
     private readonly clock: TimeSource,
     private readonly random: RandomSource,
   ) {}
 
-  /** A Kubernetes Event about obj, in obj's namespace (or default) of the client's API space. */
+  /**
+   * A Kubernetes Event about obj, in obj's namespace (or default) of the client's API space. The same
+   * event again (object, type, reason, message, source) counts up on one Event, as client-go's event
+   * correlator does, so a pod in back-off shows `(x12 over 1h)` rather than a screenful of copies.
+   */
   event(
     c: ApiClient,
     obj: KubeObject,
@@ -31,13 +45,19 @@ export class Recorder {
   ): void {
     const now = rfc3339(this.clock.now());
     const namespace = obj.metadata.namespace ?? 'default';
+    const name = `${dnsSafe(obj.metadata.name ?? 'object').slice(0, 200)}.${fnv64(
+      `${obj.metadata.uid ?? ''}\u0000${type}\u0000${reason}\u0000${message}\u0000${component}`,
+    )}`;
+    const seen = c.tryGet('events', namespace, name);
+    if (seen) {
+      const e = seen as unknown as { count?: number };
+      c.update({ ...seen, count: (e.count ?? 1) + 1, lastTimestamp: now } as KubeObject);
+      return;
+    }
     c.create({
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: {
-        name: `${dnsSafe(obj.metadata.name ?? 'object')}.${randomSuffix(this.random, 10)}`,
-        namespace,
-      },
+      metadata: { name, namespace },
       involvedObject: {
         apiVersion: obj.apiVersion,
         kind: obj.kind,

@@ -36,7 +36,8 @@ export function vmController(w: World): Controller {
       if (st.phase === 'Deploying' || st.phase === 'PoweringOn') {
         if (due(st.phaseUntil) <= now) {
           if (st.phase === 'Deploying' && spec.powerState !== 'poweredOff') {
-            next = { ...st, phase: 'PoweringOn', phaseUntil: stamp(now + lifecycle.vmPowerOn) };
+            const boot = spec.role === 'crx' ? lifecycle.crxBoot : lifecycle.vmPowerOn;
+            next = { ...st, phase: 'PoweringOn', phaseUntil: stamp(now + boot) };
           } else if (st.phase === 'Deploying') {
             next = { ...st, phase: 'PoweredOff', powerState: 'poweredOff', phaseUntil: undefined };
           } else {

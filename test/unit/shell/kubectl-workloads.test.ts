@@ -4,6 +4,7 @@ import type { KubeObject } from '../../../main/api/types';
 import type { Lab } from '../../../main/sim/lab';
 import { createShell } from '../../../main/shell';
 import { adminClient, newLab, pod } from '../../helpers/lab';
+import { startPod } from '../../helpers/kubelet';
 import { defaultScenario, nsxEnable } from '../../helpers/scenario';
 import { enableWorkloadManagement } from '../../../main/sim/vcenter/operations';
 
@@ -94,6 +95,22 @@ const available = (d: KubeObject, n: number) =>
     },
   });
 
+/** Deployment web rolled out by its controller: of its 2 pods one is Ready, the other (returned last) Pending. */
+function rollingOut(): KubeObject[] {
+  const c = adminClient(lab);
+  c.create({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: tmpl('nginx:1.25') },
+  });
+  lab.settle();
+  const pods = c.list('pods', { namespace: 'default' }).items;
+  startPod(c, pods[0]!, lab.clock.now());
+  lab.settle();
+  return pods;
+}
+
 const WAITING = 'Waiting for deployment "web" rollout to finish: 1 of 2 updated replicas are available...\n';
 const DONE = 'deployment "web" successfully rolled out\n';
 
@@ -111,9 +128,9 @@ describe('kubectl rollout status', () => {
 
   it('with --timeout steps lab time until the rollout is done', async () => {
     lab = newLab();
-    const d = webDeployment();
+    const [, second] = rollingOut();
     const t0 = lab.clock.nowMs();
-    lab.clock.after(3000, () => available(d, 2));
+    lab.clock.after(3000, () => startPod(adminClient(lab), second!, lab.clock.now()));
     const r = await shell().run('kubectl rollout status deployment/web --timeout=1m');
     expect(r).toEqual({ code: 0, out: WAITING + DONE, err: '' });
     expect(lab.clock.nowMs() - t0).toBe(3000);
@@ -121,7 +138,7 @@ describe('kubectl rollout status', () => {
 
   it('with --timeout gives up as kubectl does when lab time runs out', async () => {
     lab = newLab();
-    webDeployment();
+    rollingOut();
     const t0 = lab.clock.nowMs();
     const r = await shell().run('kubectl rollout status deployment/web --timeout=5s');
     expect(r).toEqual({ code: 1, out: WAITING, err: 'error: timed out waiting for the condition\n' });

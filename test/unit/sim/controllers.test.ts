@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../main/api/types';
 import type { Lab } from '../../../main/sim/lab';
 import { adminClient, newLab } from '../../helpers/lab';
-import { replicaSetController } from '../../helpers/replicaSetController';
+import { kubelet } from '../../helpers/kubelet';
 
 let lab: Lab;
 afterEach(() => lab?.close());
@@ -30,7 +30,7 @@ describe('controller runtime', () => {
   it('settle() reconciles until nothing is due now; advance() moves lab time through the timers', () => {
     lab = newLab();
     const c = adminClient(lab);
-    lab.runtime.register(replicaSetController(c, () => lab.clock.nowMs()));
+    kubelet(lab, c, { startupMs: 2000 });
     c.create(replicaSet(3));
     lab.settle();
     expect(phases(lab)).toEqual(['Pending', 'Pending', 'Pending']);
@@ -38,13 +38,19 @@ describe('controller runtime', () => {
     expect(phases(lab)).toEqual(['Pending', 'Pending', 'Pending']);
     lab.advance(1);
     expect(phases(lab)).toEqual(['Running', 'Running', 'Running']);
-    expect(c.get('rs', 'default', 'web').status).toEqual({ replicas: 3, readyReplicas: 3 });
+    expect(c.get('rs', 'default', 'web').status).toEqual({
+      replicas: 3,
+      fullyLabeledReplicas: 3,
+      readyReplicas: 3,
+      availableReplicas: 3,
+      observedGeneration: 1,
+    });
   });
 
   it('reacts to changes of watched objects (level-triggered)', () => {
     lab = newLab();
     const c = adminClient(lab);
-    lab.runtime.register(replicaSetController(c, () => lab.clock.nowMs()));
+    kubelet(lab, c, { startupMs: 2000 });
     c.create(replicaSet(2));
     lab.advance(5000);
     const victim = c.list('pods', { namespace: 'default' }).items[0]!;

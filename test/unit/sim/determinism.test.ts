@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../../main/sim/lab';
 import { adminClient } from '../../helpers/lab';
-import { replicaSetController } from '../../helpers/replicaSetController';
+import { kubelet } from '../../helpers/kubelet';
 import { defaultScenario, nsxEnable } from '../../helpers/scenario';
 import { enableWorkloadManagement, failHost, recoverHost } from '../../../main/sim/vcenter/operations';
 
@@ -17,7 +17,7 @@ function run(file: string, seed: string): string {
   const path = join(dir, file);
   const lab = Lab.open({ path, seed });
   const c = adminClient(lab);
-  lab.runtime.register(replicaSetController(c, () => lab.clock.nowMs()));
+  kubelet(lab, c, { startupMs: 2000 });
   c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
   c.create({
     apiVersion: 'apps/v1',

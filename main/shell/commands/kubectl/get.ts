@@ -68,7 +68,72 @@ export function kubectlYaml(v: unknown): string {
       if (typeof node.value === 'string' && YAML11_NOT_STRING.test(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
-  return doc.toString({ indentSeq: false, lineWidth: 0, singleQuote: true });
+  return foldLongScalars(doc.toString({ indentSeq: false, lineWidth: 0, singleQuote: true }));
+}
+
+/** go-yaml's preferred width: a plain or single-quoted scalar breaks at a space once past it. */
+const BEST_WIDTH = 80;
+
+/**
+ * Folds long plain and single-quoted scalars as go-yaml's emitter does (kubectl writes YAML through
+ * it): at a single space, once the line has passed 80 columns, the space becomes a line break and the
+ * rest continues at the value's indentation. Lines of block scalars (| and >) are left as they are.
+ */
+export function foldLongScalars(text: string): string {
+  const out: string[] = [];
+  let blockIndent = -1;
+  for (const line of text.split('\n')) {
+    const indent = line.length - line.trimStart().length;
+    if (blockIndent >= 0) {
+      if (line.trim() === '' || indent > blockIndent) {
+        out.push(line);
+        continue;
+      }
+      blockIndent = -1;
+    }
+    if (/:\s+[|>][-+]?\d*$|^\s*-\s+[|>][-+]?\d*$/.test(line)) {
+      blockIndent = indent;
+      out.push(line);
+      continue;
+    }
+    if (line.length <= BEST_WIDTH + 1) {
+      out.push(line);
+      continue;
+    }
+    // where the scalar starts: after "key: " or "- " (a quoted key is left alone)
+    const m = /^(\s*)(?:- )?(?:([^'"\s][^:]*|'(?:[^']|'')*'): )?/.exec(line)!;
+    const start = m[0].length;
+    const scalar = line.slice(start);
+    if (!scalar || scalar.startsWith('"') || /^[[{&*!|>]/.test(scalar)) {
+      out.push(line);
+      continue;
+    }
+    const quoted = scalar.startsWith("'");
+    const valueIndent = indent + 2;
+    const body = quoted ? scalar.slice(1, -1) : scalar;
+    let current = line.slice(0, start) + (quoted ? "'" : '');
+    let spaces = false;
+    for (let i = 0; i < body.length; i++) {
+      const c = body[i]!;
+      if (c === ' ') {
+        const breakable =
+          !spaces &&
+          current.length > BEST_WIDTH &&
+          body[i + 1] !== ' ' &&
+          (!quoted || (i > 0 && i < body.length - 1));
+        if (breakable) {
+          out.push(current);
+          current = ' '.repeat(valueIndent);
+        } else current += c;
+        spaces = true;
+      } else {
+        current += c;
+        spaces = false;
+      }
+    }
+    out.push(current + (quoted ? "'" : ''));
+  }
+  return out.join('\n');
 }
 
 export function errorFromServer(status: Status): string {

@@ -1,10 +1,11 @@
 // The requests kubectl's describers make, through the lab's API as the real kubectl makes them over
 // HTTPS, and the events search and Events table every describer shares.
+import { goSort } from '../../../printers/sort';
 import type { ApiServer } from '../../../../api/server';
 import type { KubeObject, Status } from '../../../../api/types';
 import type { PrefixWriter } from '../../../printers/tabwriter';
 import type { KubectlContext } from '../index';
-import { byString, num, obj, type Obj, since, stableSort, str } from './format';
+import { byString, num, obj, type Obj, since, str } from './format';
 
 /** A REST resource, served or not: describers ask for kinds the lab may lack (leases, quotas). */
 export interface Resource {
@@ -110,12 +111,14 @@ export function describeEvents(events: Obj[], w: PrefixWriter, now: Date): void 
     return;
   }
   w.flush();
-  // sorted by lastTimestamp alone; events that have none (eventTime only) come first
+  // by lastTimestamp alone; events that have none (eventTime only) come first
   const last = (e: Obj) => {
     const t = Date.parse(str(e.lastTimestamp));
     return Number.isNaN(t) ? -Infinity : t;
   };
-  const sorted = stableSort(events, (a, b) => last(a) - last(b));
+  // sort.Sort, as kubectl calls it: Go's pdqsort, whose order of equal times is part of the output
+  const sorted = [...events];
+  goSort(sorted, (a, b) => last(a) < last(b));
   w.write(0, 'Events:\n  Type\tReason\tAge\tFrom\tMessage\n');
   w.write(1, '----\t------\t----\t----\t-------\n');
   for (const e of sorted) {

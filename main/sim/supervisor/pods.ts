@@ -1,0 +1,906 @@
+// vSphere Pods on an NSX-T Supervisor, end to end:
+//   1. the Supervisor's scheduler filters the Spherelet nodes a pod may go to (ready, schedulable, room,
+//      nodeSelector, required node affinity, taints) and ranks them as kube-scheduler does;
+//   2. DRS makes the final choice among them, seeing every VM on the hosts (which the scheduler does not),
+//      and the pod is bound there — events and an annotation say what each one picked and why;
+//   3. the Spherelet on that host creates the pod's CRX, a VM in the vCenter inventory that boots in
+//      about a second of lab time; the image is pulled from the simulated registry (or fails to be, into
+//      ErrImagePull and ImagePullBackOff); the containers start and the pod runs with an IP from its
+//      namespace's NSX segment, or — a tool image with nothing to do — exits and is restarted, backing off.
+// Pods whose host failed go NotReady and are evicted after the default toleration; pods on a host
+// entering maintenance are evicted at once. Deleting a pod removes its CRX. Only pods in vSphere
+// Namespaces are vSphere Pods: the Supervisor's own namespaces (default, kube-system …) are left alone.
+import type { AdmissionPlugin } from '../../api/admission';
+import { rfc3339 } from '../../api/environment';
+import { statusFailure } from '../../api/errors';
+import { parseQuantity, milliValue, quantityValue } from '../../api/quantity';
+import type { LogSource } from '../../api/subresources';
+import type { KubeObject } from '../../api/types';
+import { book, placeVm, type HostModel, type VmDemand } from '../drs/placement';
+import { lifecycle } from '../lifecycle';
+import { keyFor, splitKey, type Controller } from '../runtime/controllers';
+import { formatIp, parseCidr } from '../vcenter/ipv4';
+import { GROUP } from '../vcenter/kinds';
+import { capacityModel, demand, hostSpec, vmSpec, vmStatus } from '../vcenter/model';
+import type { World } from '../world';
+import type { SupervisorSpec } from './admission';
+import { SUPERVISOR_SPACE } from './controller';
+import { pull, pullTimeMs } from './images';
+import type { NamespaceStatus } from './namespaces';
+
+const SCHEDULER = '~scheduler';
+/** the annotation that records both decisions: the scheduler's ranking and DRS's final placement */
+export const PLACEMENT_ANNOTATION = 'vmware-system-placement';
+/** the lab's own bookkeeping of a pod's lifecycle (times are lab time) */
+const STATE_ANNOTATION = 'vmware-system-lab/pod-state';
+
+/** A vSphere Pod's CRX VM is named after the pod and its namespace, within vCenter's 80 characters. */
+export function crxName(namespace: string, pod: string): string {
+  const n = `${pod} (${namespace})`;
+  if (n.length <= 80) return n;
+  let h = 2166136261;
+  for (const c of n) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return `${n.slice(0, 71)}~${h.toString(16).padStart(8, '0')}`;
+}
+
+interface Container {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  ports?: { containerPort: number }[];
+}
+
+interface PodSpec {
+  nodeName?: string;
+  containers: Container[];
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  nodeSelector?: Record<string, string>;
+  tolerations?: { key?: string; operator?: string; value?: string; effect?: string }[];
+  affinity?: {
+    nodeAffinity?: {
+      requiredDuringSchedulingIgnoredDuringExecution?: {
+        nodeSelectorTerms?: { matchExpressions?: { key: string; operator: string; values?: string[] }[] }[];
+      };
+    };
+  };
+}
+
+/** What the lab keeps about a pod between reconciles. */
+interface PodState {
+  /** when the current step completes */
+  until?: string;
+  step?: 'creating' | 'pulling' | 'starting' | 'running' | 'backoff' | 'exited';
+  /** the image pull failed with this */
+  pullError?: string;
+  /** when it last started, and how many restarts */
+  startedAt?: string;
+  restarts?: number;
+  /** ms the containers run before they exit (absent: they keep running) */
+  runsForMs?: number;
+  ip?: string;
+  /** when its host was lost */
+  lostAt?: string;
+}
+
+const podSpec = (p: KubeObject) => (p.spec ?? {}) as unknown as PodSpec;
+const stateOf = (p: KubeObject): PodState => {
+  const raw = p.metadata.annotations?.[STATE_ANNOTATION];
+  return raw ? (JSON.parse(raw) as PodState) : {};
+};
+
+/** CPU (millicores) and memory (MiB) a pod asks for, and what its CRX is sized to. */
+export function podSize(p: KubeObject): {
+  cpuMilli: number;
+  memMiB: number;
+  vcpus: number;
+  crxMemMiB: number;
+} {
+  let cpuMilli = 0;
+  let memMiB = 0;
+  let limitMilli = 0;
+  let limitMiB = 0;
+  for (const c of podSpec(p).containers ?? []) {
+    const q = (v?: string) => (v === undefined ? undefined : parseQuantity(v));
+    const rc = q(c.resources?.requests?.cpu);
+    const rm = q(c.resources?.requests?.memory);
+    const lc = q(c.resources?.limits?.cpu);
+    const lm = q(c.resources?.limits?.memory);
+    cpuMilli += rc ? milliValue(rc) : lc ? milliValue(lc) : 0;
+    memMiB += rm ? quantityValue(rm) / 2 ** 20 : lm ? quantityValue(lm) / 2 ** 20 : 0;
+    limitMilli += lc ? milliValue(lc) : rc ? milliValue(rc) : 1000;
+    limitMiB += lm ? quantityValue(lm) / 2 ** 20 : rm ? quantityValue(rm) / 2 ** 20 : 512;
+  }
+  // a CRX has whole vCPUs and at least 512 MiB, as the Spherelet sizes it
+  return {
+    cpuMilli: Math.ceil(cpuMilli),
+    memMiB: Math.ceil(memMiB),
+    vcpus: Math.max(1, Math.ceil(limitMilli / 1000)),
+    crxMemMiB: Math.max(512, Math.ceil(limitMiB)),
+  };
+}
+
+/** Refuses vSphere Pods where the Supervisor cannot run them: on the vSphere networking stack. */
+export function vspherePodAdmission(w: World): AdmissionPlugin {
+  return {
+    name: 'VSpherePods',
+    validate(a) {
+      if (a.operation !== 'CREATE' || a.kind.group !== '' || a.kind.kind !== 'Pod' || a.subresource) return;
+      if (w.api.flavorOf(a.cluster) !== 'supervisor') return;
+      const sup = w.vc.list('supervisors').items[0];
+      if ((sup?.spec as SupervisorSpec | undefined)?.networkProvider !== 'VSPHERE_NETWORK') return;
+      throw statusFailure(
+        403,
+        'Forbidden',
+        `pods "${a.name}" is forbidden: vSphere Pods are not supported on this Supervisor: it runs on the vSphere networking stack, which has no Spherelet; vSphere Pods need NSX-T (run the workload in a Tanzu Kubernetes cluster instead)`,
+        { name: a.name, kind: 'pods' },
+      );
+    },
+  };
+}
+
+/** A pod's log: the image's startup lines, then what its command writes, up to lab time now. */
+export function vspherePodLogs(w: World, fallback: LogSource): LogSource {
+  return (r) => {
+    if (r.cluster !== SUPERVISOR_SPACE && w.api.flavorOf(r.cluster) !== 'supervisor') return fallback(r);
+    const st = stateOf(r.pod);
+    if (!st.startedAt) return fallback(r);
+    const c = podSpec(r.pod).containers.find((x) => x.name === r.container);
+    const result = c ? pull(c.image) : undefined;
+    const start = Date.parse(st.startedAt);
+    const now = w.now();
+    const lines: { at: number; text: string }[] = (result?.ok ? result.startup : []).map((text) => ({
+      at: start,
+      text,
+    }));
+    const cmd = [...(c?.command ?? []), ...(c?.args ?? [])].join(' ');
+    const echo = /\becho\s+(?:"([^"]*)"|'([^']*)'|([^\s;&|]+))/.exec(cmd);
+    const loop = /while\s+true/.test(cmd);
+    const every = Number(/sleep\s+(\d+)/.exec(cmd)?.[1] ?? 0);
+    if (echo && loop && every > 0) {
+      for (let t = start, i = 0; t <= now && i < 10_000; t += every * 1000, i++)
+        lines.push({
+          at: t,
+          text: (echo[1] ?? echo[2] ?? echo[3] ?? '').replace(/\$\(date\)/, new Date(t).toUTCString()),
+        });
+    } else if (echo) lines.push({ at: start, text: echo[1] ?? echo[2] ?? echo[3] ?? '' });
+    else if (/nginx|httpd/.test(c?.image ?? '')) {
+      // the Supervisor's load balancer health checks every 10 s, as NSX does
+      for (let t = start + 10_000, i = 0; t <= now && i < 10_000; t += 10_000, i++)
+        lines.push({
+          at: t,
+          text: `${segmentGateway(r.pod)} - - [${nginxTime(t)}] "GET / HTTP/1.1" 200 615 "-" "NSX-LB-health-check" "-"`,
+        });
+    }
+    let out = lines.map(
+      (l) => (r.timestamps ? `${new Date(l.at).toISOString().replace('Z', '000000Z')} ` : '') + l.text,
+    );
+    if (r.tailLines !== undefined) out = r.tailLines <= 0 ? [] : out.slice(-r.tailLines);
+    return out.map((l) => `${l}\n`).join('');
+  };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => String(n).padStart(2, '0');
+function nginxTime(ms: number): string {
+  const d = new Date(ms);
+  return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
+}
+function segmentGateway(p: KubeObject): string {
+  const ip = stateOf(p).ip ?? '10.244.0.2';
+  const parts = ip.split('.').map(Number);
+  parts[3] = (parts[3]! & ~15) + 1;
+  return parts.join('.');
+}
+
+/** How long a container runs before it exits: undefined for one that keeps running. */
+function runsFor(c: Container, service: boolean): number | undefined {
+  const cmd = [...(c.command ?? []), ...(c.args ?? [])].join(' ');
+  if (!cmd) return service ? undefined : 0;
+  if (/while\s+true|sleep\s+infinity|tail\s+-f|nginx|httpd|--?serve|server/.test(cmd)) return undefined;
+  const sleep = /sleep\s+(\d+)/.exec(cmd);
+  if (sleep) return Number(sleep[1]) * 1000;
+  return 0;
+}
+
+export function vspherePodController(w: World): Controller {
+  const k = w.k8s(SUPERVISOR_SPACE);
+  const scheduler = keyFor(SUPERVISOR_SPACE, '', SCHEDULER);
+  return {
+    name: 'vsphere-pods',
+    watches: [
+      {
+        group: '',
+        kind: 'Pod',
+        map: (o, cluster) =>
+          cluster !== SUPERVISOR_SPACE
+            ? []
+            : podSpec(o).nodeName
+              ? [keyFor(cluster, o.metadata.namespace, o.metadata.name!)]
+              : [scheduler, keyFor(cluster, o.metadata.namespace, o.metadata.name!)],
+      },
+      {
+        group: GROUP,
+        kind: 'VirtualMachine',
+        map: (o) => {
+          const s = vmSpec(o) as { role?: string; labels?: Record<string, string> };
+          const ns = s.labels?.['pod-namespace'];
+          const name = s.labels?.['pod-name'];
+          return s.role === 'crx' && ns && name ? [keyFor(SUPERVISOR_SPACE, ns, name)] : [];
+        },
+      },
+      { group: '', kind: 'Node', map: (_o, cluster) => (cluster === SUPERVISOR_SPACE ? [scheduler] : []) },
+      { group: GROUP, kind: 'HostSystem', map: () => [scheduler] },
+    ],
+    reconcile(key) {
+      const { cluster, namespace, name } = splitKey(key);
+      if (cluster !== SUPERVISOR_SPACE || !w.api.hasApiSpace(SUPERVISOR_SPACE)) return;
+      if (name === SCHEDULER) return scheduleAll(w);
+      const pod = k.tryGet('pods', namespace, name);
+      if (!pod) {
+        // gone: so is its CRX
+        const vm = w.vc.tryGet('virtualmachines', '', crxName(namespace, name));
+        if (vm && (vmSpec(vm) as { labels?: Record<string, string> }).labels?.['pod-name'] === name)
+          w.vc.delete('virtualmachines', '', vm.metadata.name!);
+        return;
+      }
+      if (!podSpec(pod).nodeName) return;
+      return runPod(w, pod);
+    },
+  };
+}
+
+interface Candidate {
+  node: KubeObject;
+  allocatedMilli: number;
+  allocatedMiB: number;
+  capacityMilli: number;
+  capacityMiB: number;
+}
+
+/** kube-scheduler's filters, in its words for what fails. */
+function filter(
+  pod: KubeObject,
+  c: Candidate,
+  size: { cpuMilli: number; memMiB: number },
+): string | undefined {
+  const spec = podSpec(pod);
+  const n = c.node;
+  const ready = (
+    (n.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []
+  ).find((x) => x.type === 'Ready');
+  if (ready?.status !== 'True') return 'node(s) had untolerated taint {node.kubernetes.io/unreachable: }';
+  if ((n.spec as { unschedulable?: boolean } | undefined)?.unschedulable) return 'node(s) were unschedulable';
+  const taints = (
+    (n.spec as { taints?: { key: string; value?: string; effect: string }[] } | undefined)?.taints ?? []
+  ).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  for (const t of taints) {
+    const tolerated = (spec.tolerations ?? []).some(
+      (tol) =>
+        (tol.operator === 'Exists' && (!tol.key || tol.key === t.key)) ||
+        (tol.key === t.key &&
+          (tol.value ?? '') === (t.value ?? '') &&
+          (!tol.effect || tol.effect === t.effect)),
+    );
+    if (!tolerated) return `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`;
+  }
+  const labels = n.metadata.labels ?? {};
+  for (const [key, value] of Object.entries(spec.nodeSelector ?? {}))
+    if (labels[key] !== value) return "node(s) didn't match Pod's node affinity/selector";
+  const terms =
+    spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (terms?.length) {
+    const matches = terms.some((t) =>
+      (t.matchExpressions ?? []).every((e) => {
+        const v = labels[e.key];
+        switch (e.operator) {
+          case 'In':
+            return v !== undefined && (e.values ?? []).includes(v);
+          case 'NotIn':
+            return v === undefined || !(e.values ?? []).includes(v);
+          case 'Exists':
+            return v !== undefined;
+          case 'DoesNotExist':
+            return v === undefined;
+          default:
+            return false;
+        }
+      }),
+    );
+    if (!matches) return "node(s) didn't match Pod's node affinity/selector";
+  }
+  if (c.allocatedMilli + size.cpuMilli > c.capacityMilli) return 'Insufficient cpu';
+  if (c.allocatedMiB + size.memMiB > c.capacityMiB) return 'Insufficient memory';
+  return undefined;
+}
+
+/** kube-scheduler's "0/4 nodes are available: 1 node(s) were unschedulable, 3 Insufficient cpu." */
+function unschedulableMessage(total: number, reasons: string[]): string {
+  const counts = new Map<string, number>();
+  for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  const parts = [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([r, n]) => (r.startsWith('node(s)') ? `${n} ${r}` : `${n} ${r}`));
+  return `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+}
+
+/** Schedules every pending pod in one pass: one model of nodes and hosts, booked as pods are placed. */
+function scheduleAll(w: World): undefined {
+  const k = w.k8s(SUPERVISOR_SPACE);
+  const sup = w.vc.list('supervisors').items[0];
+  if (!sup || (sup.status as { configStatus?: string } | undefined)?.configStatus !== 'RUNNING')
+    return undefined;
+  const cluster = (sup.spec as SupervisorSpec).cluster;
+  const pods = k.list('pods').items;
+  // vSphere Pods run in vSphere Namespaces; pods elsewhere (the Supervisor's own namespaces) are not ours
+  const vsphereNamespaces = new Set(
+    w.vc
+      .list('vspherenamespaces')
+      .items.filter((n) => !n.metadata.deletionTimestamp)
+      .map((n) => n.metadata.name!),
+  );
+  const pending = pods.filter(
+    (p) =>
+      !podSpec(p).nodeName && !p.metadata.deletionTimestamp && vsphereNamespaces.has(p.metadata.namespace!),
+  );
+  if (!pending.length) return undefined;
+  const nodes = k
+    .list('nodes')
+    .items.filter((n) => n.metadata.labels?.['node-role.kubernetes.io/agent'] !== undefined);
+  const candidates = new Map<string, Candidate>(
+    nodes.map((n) => {
+      const alloc =
+        (n.status as { allocatable?: { cpu?: string; memory?: string } } | undefined)?.allocatable ?? {};
+      const cpu = parseQuantity(alloc.cpu ?? '0');
+      const mem = parseQuantity(alloc.memory ?? '0');
+      return [
+        n.metadata.name!,
+        {
+          node: n,
+          allocatedMilli: 0,
+          allocatedMiB: 0,
+          capacityMilli: cpu ? milliValue(cpu) : 0,
+          capacityMiB: mem ? quantityValue(mem) / 2 ** 20 : 0,
+        },
+      ];
+    }),
+  );
+  for (const p of pods) {
+    const c = candidates.get(podSpec(p).nodeName ?? '');
+    if (!c || ['Succeeded', 'Failed'].includes((p.status as { phase?: string } | undefined)?.phase ?? ''))
+      continue;
+    const s = podSize(p);
+    c.allocatedMilli += s.cpuMilli;
+    c.allocatedMiB += s.memMiB;
+  }
+  // DRS's view: every VM on the cluster's hosts, vSphere Pods' CRXs included
+  const hosts = w.vc.list('hostsystems').items.filter((h) => hostSpec(h).cluster === cluster);
+  const vms = w.vc.list('virtualmachines').items.filter((vm) => vmSpec(vm).cluster === cluster);
+  const { models, mhzPerCore } = capacityModel(hosts, vms);
+  const byName = new Map(models.map((m) => [m.name, m]));
+  // namespace resource pools: what their vSphere Pods hold against the pool's limits
+  const poolUse = new Map<string, { mhz: number; mib: number }>();
+  for (const vm of vms) {
+    const s = vmSpec(vm);
+    if (s.role !== 'crx' || !s.namespace) continue;
+    const u = poolUse.get(s.namespace) ?? { mhz: 0, mib: 0 };
+    const d = demand(vm, mhzPerCore);
+    u.mhz += d.cpuMHz;
+    u.mib += d.memMB;
+    poolUse.set(s.namespace, u);
+  }
+  const now = rfc3339(new Date(w.now()));
+  for (const pod of pending.sort((a, b) =>
+    a.metadata.creationTimestamp! < b.metadata.creationTimestamp! ? -1 : 0,
+  )) {
+    const ns = pod.metadata.namespace!;
+    const size = podSize(pod);
+    // what the CRX will hold on its host: its reservation, or its whole size for a best-effort pod
+    const mhz = size.cpuMilli > 0 ? Math.round((size.cpuMilli * mhzPerCore) / 1000) : size.vcpus * mhzPerCore;
+    const mib = size.memMiB > 0 ? size.memMiB : size.crxMemMiB;
+    // the namespace's resource pool: its limits hold for its vSphere Pods
+    const pool = w.vc.tryGet('resourcepools', '', ns);
+    const lim =
+      (pool?.spec as { cpu?: { limitMHz?: number }; memory?: { limitMB?: number } } | undefined) ?? {};
+    const used = poolUse.get(ns) ?? { mhz: 0, mib: 0 };
+    const cpuLimit = lim.cpu?.limitMHz ?? -1;
+    const memLimit = lim.memory?.limitMB ?? -1;
+    if (
+      (cpuLimit >= 0 && used.mhz + mhz > cpuLimit) ||
+      (memLimit >= 0 && used.mib + size.memMiB > memLimit)
+    ) {
+      const what =
+        cpuLimit >= 0 && used.mhz + mhz > cpuLimit
+          ? `CPU: the pod needs ${mhz} MHz, ${Math.max(0, cpuLimit - used.mhz)} MHz of the ${cpuLimit} MHz limit are left`
+          : `memory: the pod needs ${mib} MiB, ${Math.max(0, memLimit - used.mib)} MiB of the ${memLimit} MiB limit are left`;
+      unschedulable(
+        w,
+        pod,
+        `0/${candidates.size} nodes are available: the resource pool of namespace ${ns} is at its limit for ${what}.`,
+        now,
+      );
+      continue;
+    }
+    const reasons: string[] = [];
+    const feasible: Candidate[] = [];
+    for (const c of candidates.values()) {
+      const why = filter(pod, c, size);
+      if (why) reasons.push(why);
+      else feasible.push(c);
+    }
+    if (!feasible.length) {
+      unschedulable(w, pod, unschedulableMessage(candidates.size, reasons), now);
+      continue;
+    }
+    // kube-scheduler's ranking (least allocated), of which it would take the first
+    const ranked = feasible
+      .map((c) => ({
+        c,
+        score: Math.round(
+          (((c.capacityMilli - c.allocatedMilli - size.cpuMilli) / Math.max(1, c.capacityMilli) +
+            (c.capacityMiB - c.allocatedMiB - size.memMiB) / Math.max(1, c.capacityMiB)) /
+            2) *
+            100,
+        ),
+      }))
+      .sort((a, b) => b.score - a.score || (a.c.node.metadata.name! < b.c.node.metadata.name! ? -1 : 1));
+    // DRS: the final choice among the feasible hosts, from the whole host's load
+    const crx: VmDemand = { name: crxName(ns, pod.metadata.name!), cpuMHz: mhz, memMB: mib };
+    const feasibleModels = ranked
+      .map((r) => byName.get(r.c.node.metadata.name!))
+      .filter((m): m is HostModel => Boolean(m));
+    const drs = placeVm(crx, feasibleModels);
+    if (!drs.host) {
+      unschedulable(w, pod, `0/${candidates.size} nodes are available: DRS: ${drs.reason}.`, now);
+      continue;
+    }
+    const chosen = candidates.get(drs.host)!;
+    chosen.allocatedMilli += size.cpuMilli;
+    chosen.allocatedMiB += size.memMiB;
+    book(byName.get(drs.host)!, crx, 1);
+    used.mhz += mhz;
+    used.mib += mib;
+    poolUse.set(ns, used);
+    const first = ranked[0]!.c.node.metadata.name!;
+    const placement = {
+      schedulerRanking: ranked.map((r) => ({ node: r.c.node.metadata.name, score: r.score })),
+      schedulerFirstChoice: first,
+      drsChoice: drs.host,
+      drsReason: drs.reason,
+      drsScores: drs.scores,
+      decidedAt: now,
+    };
+    bind(w, pod, drs.host, placement, now);
+  }
+  return undefined;
+}
+
+function unschedulable(w: World, pod: KubeObject, message: string, now: string): void {
+  const k = w.k8s(SUPERVISOR_SPACE);
+  const cond = (
+    (pod.status as { conditions?: { type: string; message?: string }[] } | undefined)?.conditions ?? []
+  ).find((c) => c.type === 'PodScheduled');
+  if (cond?.message === message) return;
+  k.updateStatus({
+    ...pod,
+    status: {
+      ...(pod.status as object),
+      phase: 'Pending',
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: now,
+          reason: 'Unschedulable',
+          message,
+        },
+      ],
+    },
+  });
+  w.recorder.event(k, pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
+}
+
+function bind(
+  w: World,
+  pod: KubeObject,
+  node: string,
+  placement: Record<string, unknown>,
+  now: string,
+): void {
+  const k = w.k8s(SUPERVISOR_SPACE);
+  const bound = k.update({
+    ...pod,
+    metadata: {
+      ...pod.metadata,
+      annotations: { ...pod.metadata.annotations, [PLACEMENT_ANNOTATION]: JSON.stringify(placement) },
+    },
+    spec: { ...(pod.spec as object), nodeName: node },
+  });
+  k.updateStatus({
+    ...bound,
+    status: {
+      ...(bound.status as object),
+      conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }],
+    },
+  });
+  w.recorder.event(
+    k,
+    pod,
+    'Normal',
+    'Scheduled',
+    `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
+    'default-scheduler',
+  );
+  const first = placement.schedulerFirstChoice as string;
+  w.recorder.event(
+    k,
+    pod,
+    'Normal',
+    'DRSPlacement',
+    first === node
+      ? `DRS placed the vSphere Pod on ${node}, the scheduler's first choice: ${String(placement.drsReason)}`
+      : `DRS placed the vSphere Pod on ${node} rather than the scheduler's first choice ${first}: ${String(placement.drsReason)}`,
+    'vmware-drs',
+  );
+}
+
+/** The next free address of the namespace's segment (the first is the gateway). */
+function allocateIp(w: World, ns: string, taken: Set<string>): string | undefined {
+  const st = (w.vc.tryGet('vspherenamespaces', '', ns)?.status ?? {}) as NamespaceStatus;
+  const seg = st.segment ? parseCidr(st.segment) : parseCidr('10.244.255.240/28');
+  if (!seg) return undefined;
+  for (let ip = seg.first + 2; ip < seg.last; ip++) if (!taken.has(formatIp(ip))) return formatIp(ip);
+  return undefined;
+}
+
+/** A bound pod: its CRX, the image pull, the containers, their exits and restarts. */
+function runPod(w: World, pod: KubeObject): { requeueAfterMs: number } | undefined {
+  const k = w.k8s(SUPERVISOR_SPACE);
+  const ns = pod.metadata.namespace!;
+  const name = pod.metadata.name!;
+  const spec = podSpec(pod);
+  const host = spec.nodeName!;
+  const now = w.now();
+  const stamp = (ms: number) => rfc3339(new Date(ms));
+  const phase = (pod.status as { phase?: string } | undefined)?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return undefined;
+  const vmName = crxName(ns, name);
+  let vm = w.vc.tryGet('virtualmachines', '', vmName);
+  const hostObj = w.vc.tryGet('hostsystems', '', host);
+  const hostState = (hostObj?.status as { state?: string } | undefined)?.state;
+
+  // the host is going into maintenance: the Supervisor evicts its vSphere Pods at once
+  if (hostState === 'entering-maintenance' || hostState === 'maintenance') {
+    evict(w, pod, `Evicting the vSphere Pod: host ${host} is entering maintenance mode`);
+    return undefined;
+  }
+  // the host failed: the node goes NotReady, and its pods are evicted after the toleration
+  if (hostState === 'failed' || (vm && vmStatus(vm).phase === 'Crashed')) {
+    const st = stateOf(pod);
+    if (st.lostAt === undefined) {
+      setState(
+        w,
+        pod,
+        { ...st, lostAt: stamp(now) },
+        { ...(pod.status as object), conditions: conditions(pod, false, stamp(now)) },
+      );
+      return { requeueAfterMs: lifecycle.nodeMonitorGrace + lifecycle.podEvictionTimeout };
+    }
+    const evictAt = Date.parse(st.lostAt) + lifecycle.nodeMonitorGrace + lifecycle.podEvictionTimeout;
+    if (now >= evictAt) {
+      evict(w, pod, `Marking for deletion Pod ${ns}/${name}`, 'node-controller', 'TaintManagerEviction');
+      return undefined;
+    }
+    return { requeueAfterMs: evictAt - now };
+  }
+
+  const st = stateOf(pod);
+  // 1. the Spherelet creates the CRX on the chosen host
+  if (!vm) {
+    const size = podSize(pod);
+    const mhzPerCore = hostSpec(hostObj ?? pod).cpu?.mhzPerCore ?? 2000;
+    const sup = w.vc.list('supervisors').items[0];
+    vm = w.vc.create({
+      apiVersion: `${GROUP}/v1`,
+      kind: 'VirtualMachine',
+      metadata: { name: vmName },
+      spec: {
+        cluster: (sup?.spec as SupervisorSpec | undefined)?.cluster ?? hostSpec(hostObj ?? pod).cluster,
+        resourcePool: ns,
+        folder: `Namespaces/${ns}`,
+        role: 'crx',
+        namespace: ns,
+        numCPUs: size.vcpus,
+        memoryMB: size.crxMemMiB,
+        // reservations only for what the pod requests; DRS counts a best-effort pod at its full size
+        ...(size.cpuMilli > 0 ? { cpuReservationMHz: Math.round((size.cpuMilli * mhzPerCore) / 1000) } : {}),
+        ...(size.memMiB > 0 ? { memoryReservationMB: size.memMiB } : {}),
+        powerState: 'poweredOn',
+        guestId: 'crxPod1Guest',
+        labels: { 'pod-namespace': ns, 'pod-name': name, 'pod-uid': pod.metadata.uid! },
+      },
+    });
+    w.vc.updateStatus({
+      ...vm,
+      status: {
+        phase: 'Deploying',
+        host,
+        phaseUntil: stamp(now + lifecycle.crxCreate),
+        powerState: 'poweredOff',
+      },
+    });
+    setState(
+      w,
+      pod,
+      { ...st, step: 'creating' },
+      {
+        phase: 'Pending',
+        hostIP: hostSpec(hostObj ?? pod).managementIP,
+        conditions: conditions(pod, false, stamp(now)),
+        containerStatuses: waiting(pod, 'ContainerCreating'),
+      },
+    );
+    return undefined;
+  }
+  if (vmStatus(vm).phase !== 'Running') return undefined; // the CRX wakes this pod when it runs
+
+  const results = spec.containers.map((c) => ({ c, r: pull(c.image) }));
+  const failed = results.find((x) => !x.r.ok);
+  const until = st.until ? Date.parse(st.until) : 0;
+  switch (st.step ?? 'creating') {
+    case 'creating': {
+      const size = results.reduce((s, x) => s + (x.r.ok ? x.r.sizeMB : 10), 0);
+      for (const x of results)
+        w.recorder.event(k, pod, 'Normal', 'Pulling', `Pulling image "${x.c.image}"`, `spherelet, ${host}`);
+      setState(w, pod, { ...st, step: 'pulling', until: stamp(now + pullTimeMs(size)) }, undefined);
+      return { requeueAfterMs: pullTimeMs(size) };
+    }
+    case 'pulling':
+    case 'backoff': {
+      if (now < until) return { requeueAfterMs: until - now };
+      if (failed && !failed.r.ok) {
+        const attempts = (st.restarts ?? 0) + 1;
+        const backoff = Math.min(lifecycle.crashBackOffMax, lifecycle.imagePullBackOff * 2 ** (attempts - 1));
+        w.recorder.event(
+          k,
+          pod,
+          'Warning',
+          'Failed',
+          `Failed to pull image "${failed.c.image}": rpc error: code = NotFound desc = ${failed.r.message}`,
+          `spherelet, ${host}`,
+        );
+        w.recorder.event(k, pod, 'Warning', 'Failed', 'Error: ErrImagePull', `spherelet, ${host}`);
+        setState(
+          w,
+          pod,
+          {
+            ...st,
+            step: 'backoff',
+            restarts: attempts,
+            pullError: failed.r.message,
+            until: stamp(now + backoff),
+          },
+          {
+            ...(pod.status as object),
+            phase: 'Pending',
+            conditions: conditions(pod, false, stamp(now)),
+            containerStatuses: waiting(
+              pod,
+              st.step === 'backoff' ? 'ImagePullBackOff' : 'ErrImagePull',
+              `Back-off pulling image "${failed.c.image}"`,
+            ),
+          },
+        );
+        if (st.step === 'backoff')
+          w.recorder.event(
+            k,
+            pod,
+            'Normal',
+            'BackOff',
+            `Back-off pulling image "${failed.c.image}"`,
+            `spherelet, ${host}`,
+          );
+        return { requeueAfterMs: backoff };
+      }
+      for (const x of results)
+        w.recorder.event(
+          k,
+          pod,
+          'Normal',
+          'Pulled',
+          `Successfully pulled image "${x.c.image}" in ${(pullTimeMs(x.r.ok ? x.r.sizeMB : 10) / 1000).toFixed(3)}s`,
+          `spherelet, ${host}`,
+        );
+      setState(
+        w,
+        pod,
+        { ...st, step: 'starting', pullError: undefined, until: stamp(now + lifecycle.containerStart) },
+        undefined,
+      );
+      return { requeueAfterMs: lifecycle.containerStart };
+    }
+    case 'starting':
+    case 'exited': {
+      if (now < until) return { requeueAfterMs: until - now };
+      const taken = new Set(
+        k
+          .list('pods', { namespace: ns })
+          .items.filter((p) => p.metadata.name !== name)
+          .map((p) => stateOf(p).ip)
+          .filter((x): x is string => Boolean(x)),
+      );
+      const ip = st.ip ?? allocateIp(w, ns, taken);
+      const lives = results.map((x) => runsFor(x.c, x.r.ok && x.r.service));
+      const runsForMs = lives.some((l) => l === undefined) ? undefined : Math.max(0, ...(lives as number[]));
+      for (const x of results) {
+        w.recorder.event(k, pod, 'Normal', 'Created', `Created container ${x.c.name}`, `spherelet, ${host}`);
+        w.recorder.event(k, pod, 'Normal', 'Started', `Started container ${x.c.name}`, `spherelet, ${host}`);
+      }
+      const startedAt = stamp(now);
+      setState(
+        w,
+        pod,
+        {
+          ...st,
+          step: 'running',
+          ip,
+          startedAt,
+          runsForMs,
+          until: runsForMs === undefined ? undefined : stamp(now + runsForMs),
+        },
+        {
+          ...(pod.status as object),
+          phase: 'Running',
+          podIP: ip,
+          podIPs: ip ? [{ ip }] : [],
+          startTime: (pod.status as { startTime?: string } | undefined)?.startTime ?? startedAt,
+          conditions: conditions(pod, true, startedAt),
+          containerStatuses: spec.containers.map((c) => ({
+            name: c.name,
+            image: c.image,
+            imageID: `docker.io/${c.image}@sha256:${'0'.repeat(64)}`,
+            containerID: `crx://${pod.metadata.uid}-${c.name}`,
+            ready: true,
+            started: true,
+            restartCount: st.restarts ?? 0,
+            state: { running: { startedAt } },
+          })),
+        },
+      );
+      return runsForMs === undefined ? undefined : { requeueAfterMs: runsForMs };
+    }
+    case 'running': {
+      if (st.runsForMs === undefined) return undefined;
+      if (now < until) return { requeueAfterMs: until - now };
+      // the containers exited (0): done for Never/OnFailure, restarted with back-off for Always
+      const policy = spec.restartPolicy ?? 'Always';
+      const finishedAt = stamp(now);
+      if (policy !== 'Always') {
+        setState(
+          w,
+          pod,
+          { ...st, step: 'exited', until: undefined },
+          {
+            ...(pod.status as object),
+            phase: 'Succeeded',
+            conditions: conditions(pod, false, finishedAt, 'PodCompleted'),
+            containerStatuses: spec.containers.map((c) => ({
+              name: c.name,
+              image: c.image,
+              ready: false,
+              started: false,
+              restartCount: st.restarts ?? 0,
+              state: {
+                terminated: { exitCode: 0, reason: 'Completed', startedAt: st.startedAt, finishedAt },
+              },
+            })),
+          },
+        );
+        // the CRX goes when the pod is done
+        w.vc.delete('virtualmachines', '', vmName);
+        return undefined;
+      }
+      const restarts = (st.restarts ?? 0) + 1;
+      const backoff = Math.min(lifecycle.crashBackOffMax, lifecycle.crashBackOff * 2 ** (restarts - 1));
+      w.recorder.event(
+        k,
+        pod,
+        'Warning',
+        'BackOff',
+        'Back-off restarting failed container',
+        `spherelet, ${host}`,
+      );
+      setState(
+        w,
+        pod,
+        { ...st, step: 'exited', restarts, until: stamp(now + backoff) },
+        {
+          ...(pod.status as object),
+          phase: 'Running',
+          conditions: conditions(pod, false, finishedAt),
+          containerStatuses: spec.containers.map((c) => ({
+            name: c.name,
+            image: c.image,
+            ready: false,
+            started: false,
+            restartCount: restarts,
+            state: {
+              waiting: {
+                reason: 'CrashLoopBackOff',
+                message: `back-off ${backoff / 1000}s restarting failed container=${c.name} pod=${name}_${ns}(${pod.metadata.uid})`,
+              },
+            },
+            lastState: {
+              terminated: { exitCode: 0, reason: 'Completed', startedAt: st.startedAt, finishedAt },
+            },
+          })),
+        },
+      );
+      return { requeueAfterMs: backoff };
+    }
+  }
+  return undefined;
+}
+
+function conditions(pod: KubeObject, ready: boolean, at: string, reason?: string): Record<string, unknown>[] {
+  const v = ready ? 'True' : 'False';
+  const r = reason ?? (ready ? undefined : 'ContainersNotReady');
+  const notReady = ready
+    ? {}
+    : {
+        reason: r,
+        message: reason
+          ? undefined
+          : `containers with unready status: [${podSpec(pod)
+              .containers.map((c) => c.name)
+              .join(' ')}]`,
+      };
+  return JSON.parse(
+    JSON.stringify([
+      { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
+      { type: 'Ready', status: v, lastProbeTime: null, lastTransitionTime: at, ...notReady },
+      { type: 'ContainersReady', status: v, lastProbeTime: null, lastTransitionTime: at, ...notReady },
+      { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: at },
+    ]),
+  ) as Record<string, unknown>[];
+}
+
+function waiting(pod: KubeObject, reason: string, message?: string): Record<string, unknown>[] {
+  return podSpec(pod).containers.map((c) => ({
+    name: c.name,
+    image: c.image,
+    imageID: '',
+    ready: false,
+    started: false,
+    restartCount: stateOf(pod).restarts ?? 0,
+    state: { waiting: message ? { reason, message } : { reason } },
+  }));
+}
+
+function setState(
+  w: World,
+  pod: KubeObject,
+  st: PodState,
+  status: Record<string, unknown> | undefined,
+): void {
+  const k = w.k8s(SUPERVISOR_SPACE);
+  const clean = JSON.parse(JSON.stringify(st)) as PodState;
+  const updated = k.update({
+    ...pod,
+    metadata: {
+      ...pod.metadata,
+      annotations: { ...pod.metadata.annotations, [STATE_ANNOTATION]: JSON.stringify(clean) },
+    },
+  });
+  if (status) k.updateStatus({ ...updated, status: JSON.parse(JSON.stringify(status)) as object });
+}
+
+function evict(w: World, pod: KubeObject, message: string, source = 'spherelet', reason = 'Evicted'): void {
+  const k = w.k8s(SUPERVISOR_SPACE);
+  w.recorder.event(k, pod, 'Normal', reason, message, source);
+  k.delete('pods', pod.metadata.namespace!, pod.metadata.name!);
+  const vm = w.vc.tryGet('virtualmachines', '', crxName(pod.metadata.namespace!, pod.metadata.name!));
+  if (vm) w.vc.delete('virtualmachines', '', vm.metadata.name!);
+}
