@@ -104,6 +104,8 @@ const labSubcommands = [
   'explain',
   'help',
   'host',
+  'image',
+  'registry',
   'reset',
   'scenario',
   'snapshot',

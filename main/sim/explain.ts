@@ -1,12 +1,51 @@
 // `lab explain`: why the simulation did what it did — a VM's DRS placement with every host's score,
-// a host's state, the Supervisor's conditions — as plain lines.
+// a host's state, the Supervisor's conditions, a vSphere Pod's scheduling and DRS placement — as plain lines.
 import type { KubeObject } from '../api/types';
-import type { SupervisorStatus } from './supervisor/controller';
+import { SUPERVISOR_SPACE, type SupervisorStatus } from './supervisor/controller';
+import { PLACEMENT_ANNOTATION } from './supervisor/pods';
 import type { World } from './world';
 import { hostStatus, vmStatus } from './vcenter/model';
 import type { HostScore } from './drs/placement';
 
-export function explain(w: World, kind: 'vm' | 'host' | 'supervisor', name: string): string[] {
+/** A vSphere Pod's placement: the scheduler's ranking of the feasible nodes, then DRS's final choice. */
+function explainPod(w: World, ref: string): string[] {
+  const [ns, pod] = ref.includes('/') ? ref.split('/', 2) : ['default', ref];
+  const p = w.k8s(SUPERVISOR_SPACE).tryGet('pods', ns!, pod!);
+  if (!p) return [`error: pod "${pod}" not found in namespace "${ns}"`];
+  const node = (p.spec as { nodeName?: string } | undefined)?.nodeName;
+  const phase = (p.status as { phase?: string } | undefined)?.phase ?? 'Pending';
+  const lines = [`${ns}/${pod}: ${phase}${node ? ` on ${node}` : ''}`];
+  const raw = p.metadata.annotations?.[PLACEMENT_ANNOTATION];
+  if (!raw) {
+    const cond = (
+      (p.status as { conditions?: { type: string; message?: string }[] } | undefined)?.conditions ?? []
+    ).find((c) => c.type === 'PodScheduled');
+    return [...lines, `  not scheduled${cond?.message ? `: ${cond.message}` : ''}`];
+  }
+  const d = JSON.parse(raw) as {
+    schedulerRanking: { node: string; score: number }[];
+    schedulerFirstChoice: string;
+    drsChoice: string;
+    drsReason: string;
+    drsScores: HostScore[];
+    decidedAt: string;
+  };
+  lines.push(`Scheduler (feasible nodes, least allocated first) at ${d.decidedAt}:`);
+  for (const r of d.schedulerRanking) lines.push(`  ${r.node.padEnd(24)} ${String(r.score).padStart(6)}`);
+  lines.push(
+    `DRS final placement: ${d.drsChoice} — ${d.drsReason}${d.drsChoice !== d.schedulerFirstChoice ? ` (the scheduler's first choice was ${d.schedulerFirstChoice})` : ''}`,
+  );
+  for (const s of [...d.drsScores].sort(
+    (a, b) => (b.score ?? -1) - (a.score ?? -1) || a.host.localeCompare(b.host),
+  ))
+    lines.push(
+      `  ${s.host.padEnd(24)} ${s.score === null ? '   -  ' : String(s.score).padStart(6)}  ${s.reason}`,
+    );
+  return lines;
+}
+
+export function explain(w: World, kind: 'vm' | 'host' | 'supervisor' | 'pod', name: string): string[] {
+  if (kind === 'pod') return explainPod(w, name);
   if (kind === 'vm') {
     const vm = w.vc.tryGet('virtualmachines', '', name);
     if (!vm) return [`error: virtual machine "${name}" not found`];

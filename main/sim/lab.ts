@@ -20,6 +20,11 @@ import { quotaAdmission, quotaController } from './quota';
 import { vspherePodAdmission, vspherePodController, vspherePodLogs } from './supervisor/pods';
 import { supervisorAuthorizer } from './supervisor/authorizer';
 import { namespaceAdmission, namespaceController } from './supervisor/namespaces';
+import { cnsVolumeKind } from './supervisor/cns';
+import { registerServiceControllers, serviceAllocation } from './supervisor/services';
+import { registerVolumeControllers, storageProtectionAdmission } from './supervisor/volumes';
+import { registryAdmission, registryController } from './supervisor/registry';
+import { registerRegistryKinds } from './supervisor/registryKinds';
 import { hostController } from './vcenter/hosts';
 import { GROUP as VCENTER_GROUP, registerVcenterKinds, VCENTER } from './vcenter/kinds';
 import { loadScenario, type Scenario } from './vcenter/scenario';
@@ -81,6 +86,8 @@ export class Lab {
       registerCoreKinds(this.registry);
       registerVcenterKinds(this.registry);
       registerSupervisorKinds(this.registry);
+      this.registry.register(cnsVolumeKind);
+      registerRegistryKinds(this.registry);
       o.kinds?.(this.registry);
       this.api = new ApiServer({
         store: this.store,
@@ -100,6 +107,9 @@ export class Lab {
         namespaceAdmission(client),
         quotaAdmission(this.api),
         vspherePodAdmission(this.world),
+        serviceAllocation(this.world),
+        storageProtectionAdmission(),
+        registryAdmission(client),
       );
       this.api.logSource = vspherePodLogs(this.world, this.api.logSource);
       for (const controller of [
@@ -111,10 +121,13 @@ export class Lab {
         namespaceController,
         quotaController,
         vspherePodController,
+        registryController,
       ]) {
         this.runtime.register(controller(this.world));
       }
       registerWorkloadControllers(this.runtime, this.world);
+      registerServiceControllers(this.runtime, this.world);
+      registerVolumeControllers(this.runtime, this.world);
       this.scheduleBookmarks();
       if (!this.store.getMeta('seed')) this.store.setMeta('seed', seed);
       if (!this.api.hasApiSpace(SUPERVISOR)) this.api.addApiSpace(SUPERVISOR, 'supervisor');

@@ -20,6 +20,8 @@ export const lifecycle = {
   drsInterval: 300_000,
   /** Workload Management disable: removal of the control plane and Spherelets */
   supervisorRemove: 120_000,
+  /** the embedded Harbor registry initialises (database schema, core, job service) once its pods all run */
+  harborInit: 180_000,
   /** a vSphere Pod's CRX VM created by the Spherelet on its host */
   crxCreate: 500,
   /** a CRX boots its paravirtualised kernel directly: a vSphere Pod starts almost as fast as a container */
@@ -35,6 +37,12 @@ export const lifecycle = {
   nodeMonitorGrace: 40_000,
   /** pods on a NotReady node are evicted after this (the default not-ready toleration) */
   podEvictionTimeout: 300_000,
+  /** a Service of type LoadBalancer gets its virtual server (NSX-T load balancer, HAProxy, Avi) */
+  loadBalancerEnsure: 3_000,
+  /** CNS creates a block volume (a first-class disk) on a datastore for a PersistentVolumeClaim */
+  cnsVolumeCreate: 2_000,
+  /** the persistent volume controller resyncs an unbound claim this often (pvclaimbinder-sync-period) */
+  claimResync: 15_000,
 } as const;
 
 export type LifecycleStep = keyof typeof lifecycle;

@@ -1,7 +1,7 @@
 // The topology model: hosts, the VMs on them and the pods, as the UI draws them and `lab topology -o json`
 // prints them (a contract shared by the UI and the tests).
 import type { KubeObject } from '../api/types';
-import type { SupervisorStatus } from './supervisor/controller';
+import { SUPERVISOR_SPACE, type SupervisorStatus } from './supervisor/controller';
 import type { World } from './world';
 import { hostSpec, hostStatus, vmSpec, vmStatus } from './vcenter/model';
 
@@ -50,7 +50,26 @@ export function topology(w: World): Topology {
   const sup = w.vc.list('supervisors').items[0] as KubeObject | undefined;
   const ss = (sup?.status ?? {}) as SupervisorStatus;
   const hosts = w.vc.list('hostsystems').items;
-  const vms = w.vc.list('virtualmachines').items.filter((vm) => vmSpec(vm).role !== 'crx');
+  const all = w.vc.list('virtualmachines').items;
+  const vms = all.filter((vm) => vmSpec(vm).role !== 'crx');
+  // vSphere Pods, as their CRXs run on the hosts (the pod's phase from the Supervisor)
+  const podsByHost = new Map<string, TopologyPod[]>();
+  const k = w.api.hasApiSpace(SUPERVISOR_SPACE) ? w.k8s(SUPERVISOR_SPACE) : undefined;
+  for (const vm of all) {
+    const s = vmSpec(vm) as { role?: string; labels?: Record<string, string> };
+    const host = vmStatus(vm).host;
+    const ns = s.labels?.['pod-namespace'];
+    const name = s.labels?.['pod-name'];
+    if (s.role !== 'crx' || !host || !ns || !name) continue;
+    const pod = k?.tryGet('pods', ns, name);
+    const list = podsByHost.get(host) ?? [];
+    list.push({
+      namespace: ns,
+      name,
+      phase: (pod?.status as { phase?: string } | undefined)?.phase ?? 'Pending',
+    });
+    podsByHost.set(host, list);
+  }
   const byHost = new Map<string, TopologyVm[]>();
   for (const vm of vms) {
     const st = vmStatus(vm);
@@ -96,7 +115,9 @@ export function topology(w: World): Topology {
         cpuMHz: hs.cpuMHz ?? { capacity: 0, used: 0 },
         memoryMB: hs.memoryMB ?? { capacity: hostSpec(h).memoryMB ?? 0, used: 0 },
         vms: (byHost.get(h.metadata.name!) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
-        pods: [],
+        pods: (podsByHost.get(h.metadata.name!) ?? []).sort(
+          (a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
+        ),
       };
     }),
   };

@@ -9,6 +9,7 @@ const suites: Record<string, Suite> = {
   drs: () => import('./drs').then((m) => m.default()),
   endpoint: () => import('./endpoint').then((m) => m.default()),
   shell: () => import('./shell').then((m) => m.default()),
+  pods: () => import('./pods').then((m) => m.default()),
 };
 
 async function main(args: readonly string[]): Promise<number> {

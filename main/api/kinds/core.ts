@@ -169,31 +169,6 @@ export const serviceAccountKind: KindDefinition = {
   ],
 };
 
-/** Where a Service's cluster IP comes from: the Supervisor's default Services CIDR, 10.96.0.0/23. */
-const SERVICE_CIDR_BASE = (10 << 24) | (96 << 16);
-const SERVICE_CIDR_SIZE = 512;
-
-/** FNV-1a: a stable spread of names over an address or port range. */
-function spread(text: string): number {
-  let h = 2166136261;
-  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-  return h;
-}
-
-/**
- * A cluster IP for a Service: derived from its namespace and name (past the first ten addresses, which
- * the API server and DNS keep), so a lab allocates the same addresses every run without a registry.
- */
-export function clusterIPFor(namespace: string, name: string): string {
-  const n = SERVICE_CIDR_BASE + 10 + (spread(`${namespace}/${name}`) % (SERVICE_CIDR_SIZE - 11));
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-/** A node port in 30000-32767, derived like the cluster IP. */
-export function nodePortFor(namespace: string, name: string, index: number): number {
-  return 30000 + (spread(`${namespace}/${name}/${index}`) % 2768);
-}
-
 type ServicePort = {
   name?: string;
   protocol?: string;
@@ -350,17 +325,14 @@ export const serviceKind: KindDefinition = {
     const s = (svc.spec ??= {}) as ServiceSpec & Record<string, unknown>;
     s.type ??= 'ClusterIP';
     s.sessionAffinity ??= 'None';
-    const ns = svc.metadata.namespace ?? '';
-    const name = svc.metadata.name ?? '';
-    (s.ports ?? []).forEach((p, i) => {
+    for (const p of s.ports ?? []) {
       p.protocol ??= 'TCP';
       p.targetPort ??= p.port;
-      if ((s.type === 'NodePort' || s.type === 'LoadBalancer') && !p.nodePort)
-        p.nodePort = nodePortFor(ns, name, i);
-    });
+    }
     if (s.type === 'ExternalName') return;
-    s.clusterIP ??= clusterIPFor(ns, name);
-    s.clusterIPs ??= [s.clusterIP];
+    // cluster IPs and node ports are allocated by the API space's Service allocator (admission), which
+    // knows what every other Service holds
+    if (!s.clusterIP && s.clusterIPs?.length) s.clusterIP = s.clusterIPs[0];
     s.ipFamilies ??= ['IPv4'];
     s.ipFamilyPolicy ??= 'SingleStack';
     s.internalTrafficPolicy ??= 'Cluster';
@@ -602,6 +574,7 @@ export const persistentVolumeClaimKind: KindDefinition = {
   shortNames: ['pvc'],
   namespaced: true,
   statusSubresource: true,
+  generation: false,
   description: "PersistentVolumeClaim is a user's request for and claim to a persistent volume",
   schema: obj({ spec: persistentVolumeClaimSpec, status: persistentVolumeClaimStatus }),
   // the columns a 1.21 API server sends (VOLUMEATTRIBUTESCLASS came with 1.29)

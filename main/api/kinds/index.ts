@@ -15,6 +15,7 @@ import {
 } from './core';
 import { selfSubjectAccessReviewKind } from './authorization';
 import { nodeKind } from './node';
+import { persistentVolumeKind } from './persistentvolume';
 import { podKind } from './pod';
 import { limitRangeKind, resourceQuotaKind } from './quota';
 import { storageClassKind } from './storage';
@@ -34,6 +35,7 @@ export function registerCoreKinds(registry: Registry): void {
     statefulSetKind,
     jobKind,
     persistentVolumeClaimKind,
+    persistentVolumeKind,
     endpointsKind,
     selfSubjectAccessReviewKind,
     resourceQuotaKind,

@@ -2,6 +2,7 @@
 //   lab status | lab topology [-o json] | lab clock [show | advance DURATION | speed stepped|N]
 //   lab host fail|recover NAME | lab explain vm|host|supervisor NAME
 //   lab snapshot save|restore|rm NAME | lab snapshot ls | lab reset | lab scenario ls | lab scenario load NAME
+//   lab registry enable|disable|status | lab image push|ls (labRegistry.ts)
 import { ApiError } from '../../api/errors';
 import { MAX_STEP, MAX_STEP_MS, parseDuration } from '../../sim/runtime/clock';
 import { explain } from '../../sim/explain';
@@ -10,6 +11,7 @@ import { topology } from '../../sim/topology';
 import { failHost, recoverHost } from '../../sim/vcenter/operations';
 import type { CommandFn } from '../session';
 import type { Scenario } from '../../sim/vcenter/scenario';
+import { labRegistry, registryUsage } from './labRegistry';
 
 const usage = `Usage: lab COMMAND
   status                         the Supervisor and the hosts at a glance
@@ -20,13 +22,14 @@ const usage = `Usage: lab COMMAND
   host fail NAME                 the host stops answering (its VMs go down; HA restarts them)
   host recover NAME              the host is back
   explain vm|host|supervisor NAME   why the simulation did what it did
+  explain pod [NAMESPACE/]NAME   a vSphere Pod's scheduling and DRS's final placement
   snapshot save NAME             keep the state of the whole environment under a name
   snapshot restore NAME          put the environment back as it was (lab time and your files carry on)
   snapshot ls | snapshot rm NAME the snapshots of this lab
   reset                          start the environment over from its scenario
   scenario ls                    the scenarios a lab can start from
   scenario load NAME             start the environment over from another scenario
-`;
+${registryUsage}`;
 
 /** The scenarios the host ships (resources/scenarios), for `lab scenario` and `lab reset`. */
 export interface ScenarioSource {
@@ -54,7 +57,7 @@ export function labCommand(lab: Lab, scenarios?: ScenarioSource): CommandFn {
           );
           for (const h of t.hosts)
             out(
-              `${h.name.padEnd(22)} ${h.state.padEnd(12)} ${String(h.vms.length).padStart(3)} VMs  CPU ${Math.round((h.cpuMHz.used / Math.max(1, h.cpuMHz.capacity)) * 100)}%  memory ${Math.round((h.memoryMB.used / Math.max(1, h.memoryMB.capacity)) * 100)}%\n`,
+              `${h.name.padEnd(22)} ${h.state.padEnd(12)} ${String(h.vms.length).padStart(3)} VMs ${String(h.pods.length).padStart(4)} pods  CPU ${Math.round((h.cpuMHz.used / Math.max(1, h.cpuMHz.capacity)) * 100)}%  memory ${Math.round((h.memoryMB.used / Math.max(1, h.memoryMB.capacity)) * 100)}%\n`,
             );
           return 0;
         }
@@ -71,6 +74,7 @@ export function labCommand(lab: Lab, scenarios?: ScenarioSource): CommandFn {
                 out(
                   `  ${vm.name}${vm.floatingIP ? ' [floating IP]' : ''} ${vm.powerState} ${vm.ips.join(',')}\n`,
                 );
+              for (const p of h.pods) out(`  pod ${p.namespace}/${p.name} ${p.phase}\n`);
             }
           }
           return 0;
@@ -212,7 +216,7 @@ export function labCommand(lab: Lab, scenarios?: ScenarioSource): CommandFn {
         }
         case 'explain': {
           const [kind, ...name] = rest;
-          if (kind !== 'vm' && kind !== 'host' && kind !== 'supervisor') {
+          if (kind !== 'vm' && kind !== 'host' && kind !== 'supervisor' && kind !== 'pod') {
             err(usage);
             return 1;
           }
@@ -221,6 +225,9 @@ export function labCommand(lab: Lab, scenarios?: ScenarioSource): CommandFn {
           (failed ? err : out)(`${lines.join('\n')}\n`);
           return failed ? 1 : 0;
         }
+        case 'registry':
+        case 'image':
+          return labRegistry(lab, sub, rest, { out, err });
         case undefined:
         case 'help':
           out(usage);

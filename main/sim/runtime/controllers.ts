@@ -137,7 +137,11 @@ export class ControllerRuntime {
     try {
       const result = this.api.store.transaction(() => c.reconcile(key));
       queue.forget(key);
-      if (result?.requeueAfterMs !== undefined) queue.addAfter(key, result.requeueAfterMs);
+      const after = result?.requeueAfterMs;
+      if (after !== undefined && !Number.isFinite(after)) {
+        // a controller's arithmetic went wrong (NaN): kept for `lab explain`, never a busy loop
+        this.errors.push({ controller: c.name, key, error: new Error(`requeueAfterMs is ${after}`) });
+      } else if (after !== undefined) queue.addAfter(key, after);
     } catch (error) {
       // Conflicts are the normal price of optimistic concurrency: retry soon. Anything else is kept for
       // `lab explain` and tests, and retried with backoff.

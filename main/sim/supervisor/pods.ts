@@ -25,7 +25,8 @@ import { capacityModel, demand, hostSpec, vmSpec, vmStatus } from '../vcenter/mo
 import type { World } from '../world';
 import type { SupervisorSpec } from './admission';
 import { SUPERVISOR_SPACE } from './controller';
-import { pull, pullTimeMs } from './images';
+import { pullFor, registryNamespaces, registryNetwork } from './harbor';
+import { pullTimeMs, type PullResult } from './images';
 import type { NamespaceStatus } from './namespaces';
 
 const SCHEDULER = '~scheduler';
@@ -77,6 +78,8 @@ interface PodState {
   /** when it last started, and how many restarts */
   startedAt?: string;
   restarts?: number;
+  /** failed image pulls so far (for the back-off) */
+  pullAttempts?: number;
   /** ms the containers run before they exit (absent: they keep running) */
   runsForMs?: number;
   ip?: string;
@@ -147,7 +150,7 @@ export function vspherePodLogs(w: World, fallback: LogSource): LogSource {
     const st = stateOf(r.pod);
     if (!st.startedAt) return fallback(r);
     const c = podSpec(r.pod).containers.find((x) => x.name === r.container);
-    const result = c ? pull(c.image) : undefined;
+    const result = c ? pullFor(w, r.pod.metadata.namespace ?? '', c.image) : undefined;
     const start = Date.parse(st.startedAt);
     const now = w.now();
     const lines: { at: number; text: string }[] = (result?.ok ? result.startup : []).map((text) => ({
@@ -207,6 +210,11 @@ function runsFor(c: Container, service: boolean): number | undefined {
 export function vspherePodController(w: World): Controller {
   const k = w.k8s(SUPERVISOR_SPACE);
   const scheduler = keyFor(SUPERVISOR_SPACE, '', SCHEDULER);
+  // derived caches (rebuilt from the API after a restart): each host's last state, whether any pod may be
+  // waiting for a node, and each namespace's pod addresses
+  const hostStates = new Map<string, string | undefined>();
+  let maybePending = true;
+  const ips = new IpPools(w);
   return {
     name: 'vsphere-pods',
     watches: [
@@ -218,7 +226,7 @@ export function vspherePodController(w: World): Controller {
             ? []
             : podSpec(o).nodeName
               ? [keyFor(cluster, o.metadata.namespace, o.metadata.name!)]
-              : [scheduler, keyFor(cluster, o.metadata.namespace, o.metadata.name!)],
+              : ((maybePending = true), [scheduler, keyFor(cluster, o.metadata.namespace, o.metadata.name!)]),
       },
       {
         group: GROUP,
@@ -230,15 +238,42 @@ export function vspherePodController(w: World): Controller {
           return s.role === 'crx' && ns && name ? [keyFor(SUPERVISOR_SPACE, ns, name)] : [];
         },
       },
-      { group: '', kind: 'Node', map: (_o, cluster) => (cluster === SUPERVISOR_SPACE ? [scheduler] : []) },
-      { group: GROUP, kind: 'HostSystem', map: () => [scheduler] },
+      {
+        group: '',
+        kind: 'Node',
+        map: (_o, cluster) => (cluster === SUPERVISOR_SPACE && maybePending ? [scheduler] : []),
+      },
+      {
+        group: GROUP,
+        kind: 'HostSystem',
+        // when a host's state changes: the scheduler, and every pod on the host (failed, or entering
+        // maintenance); its usage changing (which it does with every VM) concerns only pending pods
+        map: (o) => {
+          if (!w.api.hasApiSpace(SUPERVISOR_SPACE)) return [];
+          const state = (o.status as { state?: string } | undefined)?.state;
+          const known = hostStates.has(o.metadata.name!);
+          const changed = known && hostStates.get(o.metadata.name!) !== state;
+          hostStates.set(o.metadata.name!, state);
+          if (!changed) return maybePending ? [scheduler] : [];
+          return [
+            scheduler,
+            ...k
+              .list('pods', { fieldSelector: `spec.nodeName=${o.metadata.name}` })
+              .items.map((p) => keyFor(SUPERVISOR_SPACE, p.metadata.namespace, p.metadata.name!)),
+          ];
+        },
+      },
     ],
     reconcile(key) {
       const { cluster, namespace, name } = splitKey(key);
       if (cluster !== SUPERVISOR_SPACE || !w.api.hasApiSpace(SUPERVISOR_SPACE)) return;
-      if (name === SCHEDULER) return scheduleAll(w);
+      if (name === SCHEDULER) {
+        maybePending = scheduleAll(w) > 0;
+        return undefined;
+      }
       const pod = k.tryGet('pods', namespace, name);
       if (!pod) {
+        ips.release(namespace, name);
         // gone: so is its CRX
         const vm = w.vc.tryGet('virtualmachines', '', crxName(namespace, name));
         if (vm && (vmSpec(vm) as { labels?: Record<string, string> }).labels?.['pod-name'] === name)
@@ -246,7 +281,7 @@ export function vspherePodController(w: World): Controller {
         return;
       }
       if (!podSpec(pod).nodeName) return;
-      return runPod(w, pod);
+      return runPod(w, pod, ips);
     },
   };
 }
@@ -325,26 +360,31 @@ function unschedulableMessage(total: number, reasons: string[]): string {
   return `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
 }
 
-/** Schedules every pending pod in one pass: one model of nodes and hosts, booked as pods are placed. */
-function scheduleAll(w: World): undefined {
+/**
+ * Schedules every pending pod in one pass: one model of nodes and hosts, booked as pods are placed.
+ * Returns how many pods are still waiting for a node.
+ */
+function scheduleAll(w: World): number {
   const k = w.k8s(SUPERVISOR_SPACE);
   const sup = w.vc.list('supervisors').items[0];
-  if (!sup || (sup.status as { configStatus?: string } | undefined)?.configStatus !== 'RUNNING')
-    return undefined;
+  if (!sup || (sup.status as { configStatus?: string } | undefined)?.configStatus !== 'RUNNING') return 1;
   const cluster = (sup.spec as SupervisorSpec).cluster;
   const pods = k.list('pods').items;
   // vSphere Pods run in vSphere Namespaces; pods elsewhere (the Supervisor's own namespaces) are not ours
-  const vsphereNamespaces = new Set(
-    w.vc
+  // (and the embedded Harbor registry's system namespace: its pods are vSphere Pods too)
+  const vsphereNamespaces = new Set([
+    ...w.vc
       .list('vspherenamespaces')
       .items.filter((n) => !n.metadata.deletionTimestamp)
       .map((n) => n.metadata.name!),
-  );
+    ...registryNamespaces(w),
+  ]);
   const pending = pods.filter(
     (p) =>
       !podSpec(p).nodeName && !p.metadata.deletionTimestamp && vsphereNamespaces.has(p.metadata.namespace!),
   );
-  if (!pending.length) return undefined;
+  if (!pending.length) return 0;
+  let waiting = 0;
   const nodes = k
     .list('nodes')
     .items.filter((n) => n.metadata.labels?.['node-role.kubernetes.io/agent'] !== undefined);
@@ -406,10 +446,7 @@ function scheduleAll(w: World): undefined {
     const used = poolUse.get(ns) ?? { mhz: 0, mib: 0 };
     const cpuLimit = lim.cpu?.limitMHz ?? -1;
     const memLimit = lim.memory?.limitMB ?? -1;
-    if (
-      (cpuLimit >= 0 && used.mhz + mhz > cpuLimit) ||
-      (memLimit >= 0 && used.mib + size.memMiB > memLimit)
-    ) {
+    if ((cpuLimit >= 0 && used.mhz + mhz > cpuLimit) || (memLimit >= 0 && used.mib + mib > memLimit)) {
       const what =
         cpuLimit >= 0 && used.mhz + mhz > cpuLimit
           ? `CPU: the pod needs ${mhz} MHz, ${Math.max(0, cpuLimit - used.mhz)} MHz of the ${cpuLimit} MHz limit are left`
@@ -420,6 +457,7 @@ function scheduleAll(w: World): undefined {
         `0/${candidates.size} nodes are available: the resource pool of namespace ${ns} is at its limit for ${what}.`,
         now,
       );
+      waiting++;
       continue;
     }
     const reasons: string[] = [];
@@ -431,6 +469,7 @@ function scheduleAll(w: World): undefined {
     }
     if (!feasible.length) {
       unschedulable(w, pod, unschedulableMessage(candidates.size, reasons), now);
+      waiting++;
       continue;
     }
     // kube-scheduler's ranking (least allocated), of which it would take the first
@@ -453,6 +492,7 @@ function scheduleAll(w: World): undefined {
     const drs = placeVm(crx, feasibleModels);
     if (!drs.host) {
       unschedulable(w, pod, `0/${candidates.size} nodes are available: DRS: ${drs.reason}.`, now);
+      waiting++;
       continue;
     }
     const chosen = candidates.get(drs.host)!;
@@ -464,16 +504,19 @@ function scheduleAll(w: World): undefined {
     poolUse.set(ns, used);
     const first = ranked[0]!.c.node.metadata.name!;
     const placement = {
-      schedulerRanking: ranked.map((r) => ({ node: r.c.node.metadata.name, score: r.score })),
+      // the best eight of each: enough to explain the choice, small enough to keep on every pod
+      schedulerRanking: ranked.slice(0, 8).map((r) => ({ node: r.c.node.metadata.name, score: r.score })),
       schedulerFirstChoice: first,
       drsChoice: drs.host,
       drsReason: drs.reason,
-      drsScores: drs.scores,
+      drsScores: [...drs.scores]
+        .sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || (a.host < b.host ? -1 : 1))
+        .slice(0, 8),
       decidedAt: now,
     };
     bind(w, pod, drs.host, placement, now);
   }
-  return undefined;
+  return waiting;
 }
 
 function unschedulable(w: World, pod: KubeObject, message: string, now: string): void {
@@ -546,24 +589,114 @@ function bind(
   );
 }
 
-/** The next free address of the namespace's segment (the first is the gateway). */
-function allocateIp(w: World, ns: string, taken: Set<string>): string | undefined {
-  const st = (w.vc.tryGet('vspherenamespaces', '', ns)?.status ?? {}) as NamespaceStatus;
-  const seg = st.segment ? parseCidr(st.segment) : parseCidr('10.244.255.240/28');
-  if (!seg) return undefined;
-  for (let ip = seg.first + 2; ip < seg.last; ip++) if (!taken.has(formatIp(ip))) return formatIp(ip);
-  return undefined;
+/**
+ * Pod addresses per namespace, as NCP hands them out: from the namespace's segment (a /28, whose first
+ * address is the gateway), and when that is full from a further /28 of the Supervisor's pod CIDRs, which
+ * NCP adds to the namespace (noted on the namespace as it is on the real one, ncp/subnet-1 …).
+ */
+class IpPools {
+  private readonly used = new Map<string, Map<string, string>>();
+
+  constructor(private readonly w: World) {}
+
+  /** The namespace's segments, the first from the namespace controller. */
+  private segments(ns: string): string[] {
+    const st = (this.w.vc.tryGet('vspherenamespaces', '', ns)?.status ??
+      registryNetwork(this.w, ns) ??
+      {}) as NamespaceStatus & {
+      extraSegments?: string[];
+    };
+    return [...(st.segment ? [st.segment] : []), ...(st.extraSegments ?? [])];
+  }
+
+  private byPod(ns: string): Map<string, string> {
+    let m = this.used.get(ns);
+    if (!m) {
+      m = new Map();
+      for (const p of this.w.k8s(SUPERVISOR_SPACE).list('pods', { namespace: ns }).items) {
+        const ip = stateOf(p).ip;
+        if (ip) m.set(p.metadata.name!, ip);
+      }
+      this.used.set(ns, m);
+    }
+    return m;
+  }
+
+  allocate(ns: string, pod: string): string | undefined {
+    const mine = this.byPod(ns);
+    const had = mine.get(pod);
+    if (had) return had;
+    const taken = new Set(mine.values());
+    const free = (cidr: string) => {
+      const r = parseCidr(cidr);
+      if (!r) return undefined;
+      for (let ip = r.first + 2; ip < r.last; ip++) if (!taken.has(formatIp(ip))) return formatIp(ip);
+      return undefined;
+    };
+    let ip: string | undefined;
+    for (const seg of this.segments(ns)) if ((ip = free(seg))) break;
+    if (!ip) {
+      const seg = this.grow(ns);
+      ip = seg ? free(seg) : undefined;
+    }
+    if (ip) mine.set(pod, ip);
+    return ip;
+  }
+
+  release(ns: string, pod: string): void {
+    this.used.get(ns)?.delete(pod);
+  }
+
+  /** A further /28 for the namespace from the pod CIDRs, not held by any namespace. */
+  private grow(ns: string): string | undefined {
+    const vc = this.w.vc;
+    const sup = vc.list('supervisors').items[0];
+    const all = vc.list('vspherenamespaces').items;
+    const held = new Set(
+      all.flatMap((n) => {
+        const st = (n.status ?? {}) as NamespaceStatus & { extraSegments?: string[] };
+        return [...(st.segment ? [st.segment] : []), ...(st.extraSegments ?? [])];
+      }),
+    );
+    for (const text of (sup?.spec as SupervisorSpec | undefined)?.podCIDRs ?? ['10.244.0.0/21']) {
+      const r = parseCidr(text);
+      if (!r) continue;
+      for (let at = r.first - (r.first % 16); at + 15 <= r.last; at += 16) {
+        const seg = `${formatIp(at)}/28`;
+        if (held.has(seg)) continue;
+        const n = all.find((x) => x.metadata.name === ns);
+        if (!n) return undefined;
+        const st = (n.status ?? {}) as { extraSegments?: string[] };
+        const extraSegments = [...(st.extraSegments ?? []), seg];
+        vc.updateStatus({ ...n, status: { ...(n.status as object), extraSegments } });
+        const k = this.w.k8s(SUPERVISOR_SPACE);
+        const kns = k.tryGet('namespaces', '', ns);
+        if (kns)
+          k.update({
+            ...kns,
+            metadata: {
+              ...kns.metadata,
+              annotations: { ...kns.metadata.annotations, [`ncp/subnet-${extraSegments.length}`]: seg },
+            },
+          });
+        return seg;
+      }
+    }
+    return undefined;
+  }
 }
 
 /** A bound pod: its CRX, the image pull, the containers, their exits and restarts. */
-function runPod(w: World, pod: KubeObject): { requeueAfterMs: number } | undefined {
+function runPod(w: World, pod: KubeObject, ips: IpPools): { requeueAfterMs: number } | undefined {
   const k = w.k8s(SUPERVISOR_SPACE);
   const ns = pod.metadata.namespace!;
   const name = pod.metadata.name!;
   const spec = podSpec(pod);
   const host = spec.nodeName!;
   const now = w.now();
-  const stamp = (ms: number) => rfc3339(new Date(ms));
+  // lab-time deadlines to the millisecond (a CRX boots in a second); times shown to learners stay RFC 3339
+  const stamp = (ms: number) => new Date(ms).toISOString();
+  const shown = (ms: number) => rfc3339(new Date(ms));
   const phase = (pod.status as { phase?: string } | undefined)?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') return undefined;
   const vmName = crxName(ns, name);
@@ -584,7 +717,7 @@ function runPod(w: World, pod: KubeObject): { requeueAfterMs: number } | undefin
         w,
         pod,
         { ...st, lostAt: stamp(now) },
-        { ...(pod.status as object), conditions: conditions(pod, false, stamp(now)) },
+        { ...(pod.status as object), conditions: conditions(pod, false, shown(now)) },
       );
       return { requeueAfterMs: lifecycle.nodeMonitorGrace + lifecycle.podEvictionTimeout };
     }
@@ -638,7 +771,7 @@ function runPod(w: World, pod: KubeObject): { requeueAfterMs: number } | undefin
       {
         phase: 'Pending',
         hostIP: hostSpec(hostObj ?? pod).managementIP,
-        conditions: conditions(pod, false, stamp(now)),
+        conditions: conditions(pod, false, shown(now)),
         containerStatuses: waiting(pod, 'ContainerCreating'),
       },
     );
@@ -646,7 +779,7 @@ function runPod(w: World, pod: KubeObject): { requeueAfterMs: number } | undefin
   }
   if (vmStatus(vm).phase !== 'Running') return undefined; // the CRX wakes this pod when it runs
 
-  const results = spec.containers.map((c) => ({ c, r: pull(c.image) }));
+  const results = spec.containers.map((c) => ({ c, r: pullFor(w, ns, c.image) }));
   const failed = results.find((x) => !x.r.ok);
   const until = st.until ? Date.parse(st.until) : 0;
   switch (st.step ?? 'creating') {
@@ -661,14 +794,15 @@ function runPod(w: World, pod: KubeObject): { requeueAfterMs: number } | undefin
     case 'backoff': {
       if (now < until) return { requeueAfterMs: until - now };
       if (failed && !failed.r.ok) {
-        const attempts = (st.restarts ?? 0) + 1;
+        const attempts = (st.pullAttempts ?? 0) + 1;
         const backoff = Math.min(lifecycle.crashBackOffMax, lifecycle.imagePullBackOff * 2 ** (attempts - 1));
         w.recorder.event(
           k,
           pod,
           'Warning',
           'Failed',
-          `Failed to pull image "${failed.c.image}": rpc error: code = NotFound desc = ${failed.r.message}`,
+          // containerd's gRPC code: NotFound for a missing repository or tag, Unknown for the rest
+          `Failed to pull image "${failed.c.image}": rpc error: code = ${/(not found|does not exist)/.test(failed.r.message) ? 'NotFound' : 'Unknown'} desc = ${failed.r.message}`,
           `spherelet, ${host}`,
         );
         w.recorder.event(k, pod, 'Warning', 'Failed', 'Error: ErrImagePull', `spherelet, ${host}`);
@@ -678,14 +812,14 @@ function runPod(w: World, pod: KubeObject): { requeueAfterMs: number } | undefin
           {
             ...st,
             step: 'backoff',
-            restarts: attempts,
+            pullAttempts: attempts,
             pullError: failed.r.message,
             until: stamp(now + backoff),
           },
           {
             ...(pod.status as object),
             phase: 'Pending',
-            conditions: conditions(pod, false, stamp(now)),
+            conditions: conditions(pod, false, shown(now)),
             containerStatuses: waiting(
               pod,
               st.step === 'backoff' ? 'ImagePullBackOff' : 'ErrImagePull',
@@ -704,6 +838,9 @@ function runPod(w: World, pod: KubeObject): { requeueAfterMs: number } | undefin
           );
         return { requeueAfterMs: backoff };
       }
+      // pulled: the containers start a moment later (one write for both, the events tell the steps)
+      if (st.step === 'pulling' && now < until + lifecycle.containerStart)
+        return { requeueAfterMs: until + lifecycle.containerStart - now };
       for (const x of results)
         w.recorder.event(
           k,
@@ -713,70 +850,19 @@ function runPod(w: World, pod: KubeObject): { requeueAfterMs: number } | undefin
           `Successfully pulled image "${x.c.image}" in ${(pullTimeMs(x.r.ok ? x.r.sizeMB : 10) / 1000).toFixed(3)}s`,
           `spherelet, ${host}`,
         );
-      setState(
-        w,
-        pod,
-        { ...st, step: 'starting', pullError: undefined, until: stamp(now + lifecycle.containerStart) },
-        undefined,
-      );
-      return { requeueAfterMs: lifecycle.containerStart };
+      return start(w, pod, { ...st, pullError: undefined }, results, ips, now);
     }
     case 'starting':
     case 'exited': {
       if (now < until) return { requeueAfterMs: until - now };
-      const taken = new Set(
-        k
-          .list('pods', { namespace: ns })
-          .items.filter((p) => p.metadata.name !== name)
-          .map((p) => stateOf(p).ip)
-          .filter((x): x is string => Boolean(x)),
-      );
-      const ip = st.ip ?? allocateIp(w, ns, taken);
-      const lives = results.map((x) => runsFor(x.c, x.r.ok && x.r.service));
-      const runsForMs = lives.some((l) => l === undefined) ? undefined : Math.max(0, ...(lives as number[]));
-      for (const x of results) {
-        w.recorder.event(k, pod, 'Normal', 'Created', `Created container ${x.c.name}`, `spherelet, ${host}`);
-        w.recorder.event(k, pod, 'Normal', 'Started', `Started container ${x.c.name}`, `spherelet, ${host}`);
-      }
-      const startedAt = stamp(now);
-      setState(
-        w,
-        pod,
-        {
-          ...st,
-          step: 'running',
-          ip,
-          startedAt,
-          runsForMs,
-          until: runsForMs === undefined ? undefined : stamp(now + runsForMs),
-        },
-        {
-          ...(pod.status as object),
-          phase: 'Running',
-          podIP: ip,
-          podIPs: ip ? [{ ip }] : [],
-          startTime: (pod.status as { startTime?: string } | undefined)?.startTime ?? startedAt,
-          conditions: conditions(pod, true, startedAt),
-          containerStatuses: spec.containers.map((c) => ({
-            name: c.name,
-            image: c.image,
-            imageID: `docker.io/${c.image}@sha256:${'0'.repeat(64)}`,
-            containerID: `crx://${pod.metadata.uid}-${c.name}`,
-            ready: true,
-            started: true,
-            restartCount: st.restarts ?? 0,
-            state: { running: { startedAt } },
-          })),
-        },
-      );
-      return runsForMs === undefined ? undefined : { requeueAfterMs: runsForMs };
+      return start(w, pod, st, results, ips, now);
     }
     case 'running': {
       if (st.runsForMs === undefined) return undefined;
       if (now < until) return { requeueAfterMs: until - now };
       // the containers exited (0): done for Never/OnFailure, restarted with back-off for Always
       const policy = spec.restartPolicy ?? 'Always';
-      const finishedAt = stamp(now);
+      const finishedAt = shown(now);
       if (policy !== 'Always') {
         setState(
           w,
@@ -842,6 +928,64 @@ function runPod(w: World, pod: KubeObject): { requeueAfterMs: number } | undefin
     }
   }
   return undefined;
+}
+
+/** The containers start: Created and Started, the pod Running with its address (or soon to exit). */
+function start(
+  w: World,
+  pod: KubeObject,
+  st: PodState,
+  results: { c: Container; r: PullResult }[],
+  ips: IpPools,
+  nowMs: number,
+): { requeueAfterMs: number } | undefined {
+  const k = w.k8s(SUPERVISOR_SPACE);
+  const ns = pod.metadata.namespace!;
+  const name = pod.metadata.name!;
+  const spec = podSpec(pod);
+  const host = spec.nodeName!;
+  const now = nowMs;
+  const stamp = (ms: number) => new Date(ms).toISOString();
+  const shown = (ms: number) => rfc3339(new Date(ms));
+  const ip = st.ip ?? ips.allocate(ns, name);
+  const lives = results.map((x) => runsFor(x.c, x.r.ok && x.r.service));
+  const runsForMs = lives.some((l) => l === undefined) ? undefined : Math.max(0, ...(lives as number[]));
+  for (const x of results) {
+    w.recorder.event(k, pod, 'Normal', 'Created', `Created container ${x.c.name}`, `spherelet, ${host}`);
+    w.recorder.event(k, pod, 'Normal', 'Started', `Started container ${x.c.name}`, `spherelet, ${host}`);
+  }
+  const startedAt = shown(now);
+  setState(
+    w,
+    pod,
+    {
+      ...st,
+      step: 'running',
+      ip,
+      startedAt,
+      runsForMs,
+      until: runsForMs === undefined ? undefined : stamp(now + runsForMs),
+    },
+    {
+      ...(pod.status as object),
+      phase: 'Running',
+      podIP: ip,
+      podIPs: ip ? [{ ip }] : [],
+      startTime: (pod.status as { startTime?: string } | undefined)?.startTime ?? startedAt,
+      conditions: conditions(pod, true, startedAt),
+      containerStatuses: spec.containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: `docker.io/${c.image}@sha256:${'0'.repeat(64)}`,
+        containerID: `crx://${pod.metadata.uid}-${c.name}`,
+        ready: true,
+        started: true,
+        restartCount: st.restarts ?? 0,
+        state: { running: { startedAt } },
+      })),
+    },
+  );
+  return runsForMs === undefined ? undefined : { requeueAfterMs: runsForMs };
 }
 
 function conditions(pod: KubeObject, ready: boolean, at: string, reason?: string): Record<string, unknown>[] {

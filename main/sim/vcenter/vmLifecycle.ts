@@ -36,8 +36,9 @@ export function vmController(w: World): Controller {
       if (st.phase === 'Deploying' || st.phase === 'PoweringOn') {
         if (due(st.phaseUntil) <= now) {
           if (st.phase === 'Deploying' && spec.powerState !== 'poweredOff') {
+            // a CRX boots in a second: its deadline needs milliseconds
             const boot = spec.role === 'crx' ? lifecycle.crxBoot : lifecycle.vmPowerOn;
-            next = { ...st, phase: 'PoweringOn', phaseUntil: stamp(now + boot) };
+            next = { ...st, phase: 'PoweringOn', phaseUntil: new Date(now + boot).toISOString() };
           } else if (st.phase === 'Deploying') {
             next = { ...st, phase: 'PoweredOff', powerState: 'poweredOff', phaseUntil: undefined };
           } else {

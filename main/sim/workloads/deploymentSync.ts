@@ -324,6 +324,8 @@ export class DeploymentSync {
     if (deploymentComplete(this.d, st) || current.reason === 'ProgressDeadlineExceeded') return;
     const deadline =
       Date.parse(current.lastUpdateTime ?? '') + (dSpec(this.d).progressDeadlineSeconds ?? 0) * 1000;
+    // a condition without its update time (written by hand) sets no timer
+    if (!Number.isFinite(deadline)) return;
     const after = deadline - this.now;
     this.requeueAfterMs = after < 1000 ? Math.max(1, after + 1) : after + 1000;
   }

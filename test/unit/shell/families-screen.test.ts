@@ -44,7 +44,7 @@ describe('each command family on a terminal, errors included', () => {
     expect(lines.join('\n')).toMatch(/govc: host 'esxi-09\.lab\.local' not found\nstatus=1/);
     // govc answers an unknown command with its usage and the commands it has
     expect(lines.join('\n')).toMatch(
-      /\$ govc frobnicate; echo status=\$\?\nUsage: govc <COMMAND>[^]* {2}vm\.info\nstatus=1/,
+      /\$ govc frobnicate; echo status=\$\?\nUsage: govc <COMMAND>[^]*\n {2}vm\.info\n(?: {2}\S+\n)*status=1/,
     );
     expect(lines.at(-1)).toBe(PROMPT);
   });
@@ -62,13 +62,14 @@ describe('each command family on a terminal, errors included', () => {
     expect(text).toMatch(/lab: unknown command "frobnicate"[^]*status=1/);
   });
 
-  it('kubectl: NotFound, an unknown type, invalid YAML with line and column, and a bad flag', async () => {
+  it('kubectl: NotFound, an unknown type, invalid YAML with line and column, a bad flag and Forbidden', async () => {
     const { screen, type } = terminal();
     await type('kubectl get pod nope\r');
     await type('kubectl get widgets\r');
     await type("printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: [x\\n' > bad.yaml\r");
     await type('kubectl apply -f bad.yaml; echo status=$?\r');
     await type('kubectl get pods --bogus; echo status=$?\r');
+    await type('kubectl create namespace mine; echo status=$?\r');
     const text = screen.lines().join('\n');
     expect(text).toContain('Error from server (NotFound): pods "nope" not found');
     expect(text).toContain('error: the server doesn\'t have a resource type "widgets"');
@@ -77,5 +78,9 @@ describe('each command family on a terminal, errors included', () => {
       /error: error parsing bad\.yaml: error converting YAML to JSON: yaml: line 5, column 1: Flow sequence\nin block collection[^\n]*\nstatus=1/,
     );
     expect(text).toMatch(/Error: unknown flag: --bogus\nSee 'kubectl get --help' for usage\.\nstatus=1/);
+    // the Supervisor refuses namespaces from kubectl, even to the vSphere administrator
+    expect(text).toContain(
+      'Error from server (Forbidden): namespaces is forbidden: User "sso:administrator@vsphere.local" canno\nt create resource "namespaces" in API group "" at the cluster scope\nstatus=1',
+    );
   });
 });

@@ -24,6 +24,7 @@ import {
 } from './sso';
 import { libraryLs, storagePolicyLs } from './storage';
 import { vmInfo } from './vm';
+import { volumeLs } from './volume';
 
 export const govcCommands: GovcCommand[] = [
   about,
@@ -41,6 +42,7 @@ export const govcCommands: GovcCommand[] = [
   ...vsphereNamespaceCommands,
   libraryLs,
   storagePolicyLs,
+  volumeLs,
   permissionsLs,
   permissionsSet,
   permissionsRemove,

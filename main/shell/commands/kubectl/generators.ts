@@ -322,6 +322,45 @@ function createDeployment(api: ApiServer, k: WorkloadContext, ctx: CommandContex
   );
 }
 
+function createJob(api: ApiServer, k: WorkloadContext, ctx: CommandContext, argv: string[]): number {
+  const f = parse(argv, [...COMMON, { long: 'image', kind: 'string' }, { long: 'from', kind: 'string' }]);
+  const c = complete(ctx, k, 'create job', f);
+  if (!c) return 1;
+  const image = f.str('image');
+  if (!image && !f.str('from')) {
+    ctx.err('error: either --image or --from must be specified\n');
+    return 1;
+  }
+  if (f.str('from')) {
+    ctx.err('error: kubectl create job --from is not available in the lab shell (there are no CronJobs)\n');
+    return 1;
+  }
+  const command = f.args.slice(1);
+  const job: KubeObject = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: c.name },
+    spec: {
+      template: {
+        metadata: {},
+        spec: {
+          containers: [{ name: c.name, image, ...(command.length ? { command } : {}), resources: {} }],
+          restartPolicy: 'Never',
+        },
+      },
+    },
+  };
+  return send(
+    api,
+    k,
+    ctx,
+    c,
+    job,
+    { group: 'batch', version: 'v1', resource: 'jobs', namespaced: true, label: 'job.batch' },
+    (s) => wrapped('failed to create job: ', s),
+  );
+}
+
 // ---- service --------------------------------------------------------------------------------------
 
 const SERVICE_HELP = `Create a service using a specified subcommand.
@@ -778,6 +817,8 @@ export function createGenerated(
       return withFlags(ctx, path, k.now(), () => createNamespace(api, k, ctx, rest));
     case 'serviceaccount':
       return withFlags(ctx, path, k.now(), () => createServiceAccount(api, k, ctx, rest));
+    case 'job':
+      return withFlags(ctx, path, k.now(), () => createJob(api, k, ctx, rest));
     default:
       ctx.err(`error: kubectl create ${name} is not available in the lab shell\n`);
       return 1;

@@ -37,6 +37,7 @@ import {
   taintsMultiline,
 } from './format';
 import { controllerOf, describePodBody, describePodTemplate, intOrString, podTotals } from './pod';
+import { describePersistentVolume, describePersistentVolumeClaim } from './storage';
 import {
   addQuantity,
   milliValue,
@@ -910,6 +911,8 @@ export const DESCRIBERS: Record<string, Describer> = {
   '/Node': node,
   '/ResourceQuota': resourceQuota,
   '/LimitRange': limitRange,
+  '/PersistentVolumeClaim': describePersistentVolumeClaim,
+  '/PersistentVolume': describePersistentVolume,
   'apps/Deployment': deployment,
   'apps/ReplicaSet': replicaSet,
   'storage.k8s.io/StorageClass': storageClass,
