@@ -5,11 +5,17 @@ import { ApiClient } from '../../main/api/client';
 import { systemUser } from '../../main/api/types';
 import { createShell } from '../../main/shell';
 import { complete } from '../../main/shell/completion';
+import { fileURLToPath } from 'node:url';
 import { Lab } from '../../main/sim/lab';
+import { readScenario } from '../../main/sim/vcenter/scenario';
 import { figure, median, verdict } from './report';
 
 export default async function shellSuite(): Promise<void> {
-  const lab = Lab.open({ path: ':memory:' });
+  // the default scenario: administrator@vsphere.local is a vSphere administrator, who may list every pod
+  const lab = Lab.open({
+    path: ':memory:',
+    scenario: readScenario(fileURLToPath(new URL('../../resources/scenarios/default.yaml', import.meta.url))),
+  });
   try {
     const c = new ApiClient(lab.api, systemUser, 'supervisor');
     for (let n = 0; n < 10; n++)
@@ -26,20 +32,29 @@ export default async function shellSuite(): Promise<void> {
       });
     }
     lab.store.flush();
-    let out = '';
-    const session = createShell(lab, { write: (d) => (out += d.length), terminal: false });
+    let newlines = 0;
+    const session = createShell(lab, {
+      write: (d) => {
+        for (let i = d.indexOf('\n'); i >= 0; i = d.indexOf('\n', i + 1)) newlines++;
+      },
+      terminal: false,
+    });
     const times: number[] = [];
+    let printed = 0;
     for (let i = 0; i < 6; i++) {
+      newlines = 0;
       const t0 = performance.now();
       await session.runScript('kubectl get pods -A');
       times.push(performance.now() - t0);
+      printed = newlines;
     }
     const get = median(times.slice(1));
+    // the table must really be there: a header and a row per pod
     figure(
       'kubectl get pods -A over 10,000 pods (in one session)',
       get,
       'ms',
-      `median of 5 (target ≤ 150 ms) ${verdict(get <= 150)}`,
+      `median of 5, ${printed} lines printed (target ≤ 150 ms) ${verdict(get <= 150 && printed === 10_001)}`,
       1,
     );
     const ctx = {
