@@ -1,14 +1,14 @@
 // The drs suite: initial placement of 1,000 VMs on a generated 64-host cluster, through the API and the
 // controllers (create, DRS placement, host usage), and HA failover of a host holding 100 VMs. Lab time
 // is stepped, so every figure is compute time.
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Lab } from '../../main/sim/lab';
 import type { KubeObject } from '../../main/api/types';
 import { placeVm, book, type HostModel } from '../../main/sim/drs/placement';
 import { failHost } from '../../main/sim/vcenter/operations';
-import { readScenario, type Scenario } from '../../main/sim/vcenter/scenario';
+import type { Scenario } from '../../main/sim/vcenter/scenario';
 import { lifecycle } from '../../main/sim/lifecycle';
+import { defaultScenario } from '../helpers/scenario';
 import { figure, verdict } from './report';
 
 const HOSTS = 64;
@@ -16,7 +16,7 @@ const VMS = 1000;
 const HA_VMS = 100;
 
 function bigScenario(): Scenario {
-  const s = readScenario(fileURLToPath(new URL('../../resources/scenarios/default.yaml', import.meta.url)));
+  const s = defaultScenario();
   s.clusters[0]!.hosts.count = HOSTS;
   return s;
 }

@@ -12,9 +12,8 @@ import { systemUser, type KubeObject } from '../../main/api/types';
 import { contextsFor, kubeconfig, mintToken } from '../../main/host/endpoint/kubeconfig';
 import { startEndpoint } from '../../main/host/endpoint/server';
 import { labTls } from '../../main/host/endpoint/tls';
-import { fileURLToPath } from 'node:url';
 import { Lab } from '../../main/sim/lab';
-import { readScenario } from '../../main/sim/vcenter/scenario';
+import { defaultScenario } from '../helpers/scenario';
 import { figure, median, verdict } from './report';
 
 const PODS = 10_000;
@@ -50,7 +49,7 @@ export default async function endpointSuite(): Promise<void> {
   // the default scenario: administrator@vsphere.local is a vSphere administrator, who may list every pod
   const lab = Lab.open({
     path: join(dir, 'lab.db'),
-    scenario: readScenario(fileURLToPath(new URL('../../resources/scenarios/default.yaml', import.meta.url))),
+    scenario: defaultScenario(),
   });
   try {
     const c = new ApiClient(lab.api, systemUser, 'supervisor');

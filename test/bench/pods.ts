@@ -1,13 +1,13 @@
 // The pods suite: 10,000 vSphere Pods on a generated 64-host NSX-T Supervisor, from creation through the
 // API to Running — scheduled, placed by DRS, a CRX each, images pulled, containers started — on the
 // stepped clock, so the wall time is all compute. Memory is the process's peak resident set.
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Lab } from '../../main/sim/lab';
-import { readScenario, type Scenario } from '../../main/sim/vcenter/scenario';
+import type { Scenario } from '../../main/sim/vcenter/scenario';
 import { enableWorkloadManagement } from '../../main/sim/vcenter/operations';
 import { ApiClient } from '../../main/api/client';
 import { systemUser } from '../../main/api/types';
+import { defaultScenario, nsxEnable } from '../helpers/scenario';
 import { figure, verdict } from './report';
 
 const HOSTS = 64;
@@ -15,7 +15,7 @@ const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const NAMESPACES = 10;
 
 function bigScenario(): Scenario {
-  const s = readScenario(fileURLToPath(new URL('../../resources/scenarios/default.yaml', import.meta.url)));
+  const s = defaultScenario();
   s.clusters[0]!.hosts.count = HOSTS;
   return s;
 }
@@ -23,26 +23,8 @@ function bigScenario(): Scenario {
 export default async function run(): Promise<void> {
   const lab = Lab.open({ path: ':memory:', scenario: bigScenario() });
   try {
-    enableWorkloadManagement(lab.world.vc, {
-      cluster: 'Workload-Cluster',
-      networkProvider: 'NSXT_CONTAINER_PLUGIN',
-      size: 'TINY',
-      managementNetwork: {
-        network: 'DVPG-Management Network',
-        startingAddress: '192.168.10.100',
-        addressCount: 5,
-        subnetMask: '255.255.255.0',
-        gateway: '192.168.10.1',
-      },
-      edgeCluster: 'Edge-Cluster-1',
-      ingressCIDRs: ['192.168.30.0/24'],
-      egressCIDRs: ['192.168.31.0/24'],
-      // room for 10 namespaces of 1,000 pods: a /16 of pod CIDR (each namespace a segment of its own)
-      podCIDRs: ['10.244.0.0/16'],
-      controlPlaneStoragePolicy: 'k8s-gold',
-      ephemeralStoragePolicy: 'k8s-gold',
-      imageStoragePolicy: 'k8s-gold',
-    });
+    // room for 10 namespaces of 1,000 pods: a /16 of pod CIDR (each namespace a segment of its own)
+    enableWorkloadManagement(lab.world.vc, { ...nsxEnable(), podCIDRs: ['10.244.0.0/16'] });
     lab.advance(20 * 60_000);
     for (let n = 0; n < NAMESPACES; n++)
       lab.world.vc.create({

@@ -5,16 +5,15 @@ import { ApiClient } from '../../main/api/client';
 import { systemUser } from '../../main/api/types';
 import { createShell } from '../../main/shell';
 import { complete } from '../../main/shell/completion';
-import { fileURLToPath } from 'node:url';
 import { Lab } from '../../main/sim/lab';
-import { readScenario } from '../../main/sim/vcenter/scenario';
+import { defaultScenario } from '../helpers/scenario';
 import { figure, median, verdict } from './report';
 
 export default async function shellSuite(): Promise<void> {
   // the default scenario: administrator@vsphere.local is a vSphere administrator, who may list every pod
   const lab = Lab.open({
     path: ':memory:',
-    scenario: readScenario(fileURLToPath(new URL('../../resources/scenarios/default.yaml', import.meta.url))),
+    scenario: defaultScenario(),
   });
   try {
     const c = new ApiClient(lab.api, systemUser, 'supervisor');

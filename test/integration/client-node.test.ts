@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import type { Lab } from '../../main/sim/lab';
 import { newLab } from '../helpers/lab';
@@ -16,9 +15,8 @@ describe('@kubernetes/client-node against the lab endpoint', () => {
     kc.loadFromFile(s.kubeconfigPath);
   });
   afterAll(async () => {
-    await s?.endpoint.close();
+    await s?.close();
     lab?.close();
-    if (s) rmSync(s.dir, { recursive: true, force: true });
   });
 
   it('creates and lists pods', async () => {

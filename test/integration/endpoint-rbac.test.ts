@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import type { Authorizer } from '../../main/api/admission';
 import type { Lab } from '../../main/sim/lab';
 import { newLab } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
+import { haveKubectl, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the endpoint authorization suite needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
+warnSkipped('the endpoint authorization suite');
 
 describe.skipIf(!haveKubectl)('the endpoint goes through the same authorizer as the shell', () => {
   let lab: Lab;
@@ -19,9 +15,8 @@ describe.skipIf(!haveKubectl)('the endpoint goes through the same authorizer as 
     s = await serveLab(lab, 'devops@vsphere.local');
   });
   afterAll(async () => {
-    await s?.endpoint.close();
+    await s?.close();
     lab?.close();
-    if (s) rmSync(s.dir, { recursive: true, force: true });
   });
 
   it('refuses with 403 and the message kubectl prints, and can-i says no', async () => {

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../../main/sim/lab';
 import { newLab } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
-import { defaultScenario } from '../helpers/scenario';
+import { haveKubectl, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
+import { defaultScenario, runningSupervisor } from '../helpers/scenario';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the real-kubectl endpoint suite needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
+warnSkipped('the real-kubectl endpoint suite');
 
 describe.skipIf(!haveKubectl)('the real kubectl against the lab endpoint', () => {
   let lab: Lab;
@@ -19,9 +16,8 @@ describe.skipIf(!haveKubectl)('the real kubectl against the lab endpoint', () =>
     s = await serveLab(lab);
   });
   afterAll(async () => {
-    await s?.endpoint.close();
+    await s?.close();
     lab?.close();
-    if (s) rmSync(s.dir, { recursive: true, force: true });
   });
 
   it('talks TLS with the lab CA and reports the Supervisor version', async () => {
@@ -148,10 +144,7 @@ describe.skipIf(!haveKubectl)('the real kubectl against the lab endpoint', () =>
   });
 
   it('lists the Supervisor’s nodes once Workload Management runs', async () => {
-    const { enableWorkloadManagement } = await import('../../main/sim/vcenter/operations');
-    const { nsxEnable } = await import('../helpers/scenario');
-    enableWorkloadManagement(lab.world.vc, nsxEnable());
-    lab.advance(20 * 60_000);
+    runningSupervisor(lab);
     const r = await s.kubectl(['get', 'nodes', '--no-headers']);
     const rows = r.stdout.trim().split('\n');
     expect(rows).toHaveLength(7);

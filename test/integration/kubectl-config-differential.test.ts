@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Lab } from '../../main/sim/lab';
 import { createShell } from '../../main/shell';
 import { newLab } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
+import { haveKubectl, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the differential kubectl config suite needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
+warnSkipped('the differential kubectl config suite');
 
 /** A kubeconfig as `kubectl vsphere login` leaves it, written by hand (keys unsorted, fields as people write them). */
 const START = `apiVersion: v1
@@ -106,9 +103,8 @@ describe.skipIf(!haveKubectl)('kubectl config in the lab shell equals the real k
     writeFileSync(file, START);
   });
   afterAll(async () => {
-    await s?.endpoint.close();
+    await s?.close();
     lab?.close();
-    if (s) rmSync(s.dir, { recursive: true, force: true });
   });
 
   it('prints the same and leaves the same file, step by step', async () => {

@@ -1,32 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../../main/sim/lab';
 import { createShell } from '../../main/shell';
-import { enableWorkloadManagement } from '../../main/sim/vcenter/operations';
 import { adminClient, newLab, pod } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
-import { defaultScenario, nsxEnable } from '../helpers/scenario';
+import { haveKubectl, inApp, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
+import { defaultScenario, runningSupervisor } from '../helpers/scenario';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the differential kubectl describe suite needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
+warnSkipped('the differential kubectl describe suite');
 
 const H = 3_600_000;
 /** Lab time from the objects' creation to the tests. */
 const SETTLE = 10.5 * H;
-
-/** Runs a command line in the lab shell, capturing stdout and stderr apart. */
-async function inApp(lab: Lab, line: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  const session = createShell(lab, { write: (d) => (stdout += d), terminal: false });
-  await session.runScript(`${line} 2> /tmp-stderr.txt`);
-  const code = session.lastStatus;
-  const stderr = session.workspace.read('/tmp-stderr.txt');
-  session.workspace.remove('/tmp-stderr.txt');
-  return { code, stdout, stderr };
-}
 
 const ts = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const micro = (ms: number) => new Date(ms).toISOString().replace(/Z$/, '000Z');
@@ -771,8 +756,7 @@ describe.skipIf(!haveKubectl)('kubectl describe in the lab shell equals the real
     // lab time ends the setup where the wall clock is, so the ages kubectl computes agree
     const start = Math.floor(Date.now() / 1000) * 1000 - 20 * 60_000 - SETTLE;
     lab = newLab({ scenario: defaultScenario(), start });
-    enableWorkloadManagement(lab.world.vc, nsxEnable());
-    lab.advance(20 * 60_000);
+    runningSupervisor(lab);
     populate(lab);
     lab.advance(SETTLE);
     s = await serveLab(lab);
@@ -787,9 +771,8 @@ describe.skipIf(!haveKubectl)('kubectl describe in the lab shell equals the real
     }
   });
   afterAll(async () => {
-    await s?.endpoint.close();
+    await s?.close();
     lab?.close();
-    if (s) rmSync(s.dir, { recursive: true, force: true });
   });
 
   /**

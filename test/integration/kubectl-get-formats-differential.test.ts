@@ -1,30 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../../main/sim/lab';
 import { createShell } from '../../main/shell';
-import { enableWorkloadManagement } from '../../main/sim/vcenter/operations';
 import { adminClient, newLab, pod } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
-import { defaultScenario, nsxEnable } from '../helpers/scenario';
+import { haveKubectl, inApp, KUBECTL, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
+import { defaultScenario, runningSupervisor } from '../helpers/scenario';
 import { Screen } from '../helpers/screen';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the differential kubectl get output-format suite needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
-
-/** Runs a command line in the lab shell, capturing stdout and stderr apart. */
-async function inApp(lab: Lab, line: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  const session = createShell(lab, { write: (d) => (stdout += d), terminal: false });
-  await session.runScript(`${line} 2> /tmp-stderr.txt`);
-  const code = session.lastStatus;
-  const stderr = session.workspace.read('/tmp-stderr.txt');
-  session.workspace.remove('/tmp-stderr.txt');
-  return { code, stdout, stderr };
-}
+warnSkipped('the differential kubectl get output-format suite');
 
 /** Splits a command line as the shell would: words, with '…' and "…" quoting. */
 function words(line: string): string[] {
@@ -38,8 +23,7 @@ async function until(done: () => boolean, what: string): Promise<void> {
 }
 
 function setUp(lab: Lab): void {
-  enableWorkloadManagement(lab.world.vc, nsxEnable());
-  lab.advance(20 * 60_000);
+  runningSupervisor(lab);
   const c = adminClient(lab);
   for (const ns of ['demo', 'empty', 'many', 'quant'])
     c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
@@ -115,9 +99,8 @@ describe.skipIf(!haveKubectl)('kubectl get output formats in the lab shell equal
     }
   });
   afterAll(async () => {
-    await s?.endpoint.close();
+    await s?.close();
     lab?.close();
-    if (s) rmSync(s.dir, { recursive: true, force: true });
   });
 
   const corpus = [

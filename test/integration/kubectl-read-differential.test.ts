@@ -1,27 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import type { Lab } from '../../main/sim/lab';
-import { createShell } from '../../main/shell';
-import { enableWorkloadManagement } from '../../main/sim/vcenter/operations';
 import { adminClient, newLab, pod } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
-import { defaultScenario, nsxEnable } from '../helpers/scenario';
+import { haveKubectl, inApp, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
+import { defaultScenario, runningSupervisor } from '../helpers/scenario';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the differential kubectl get suite needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
-
-/** Runs a command line in the lab shell, capturing stdout and stderr apart. */
-async function inApp(lab: Lab, line: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  const session = createShell(lab, { write: (d) => (stdout += d), terminal: false });
-  await session.runScript(`${line} 2> /tmp-stderr.txt`);
-  const code = session.lastStatus;
-  const stderr = session.workspace.read('/tmp-stderr.txt');
-  session.workspace.remove('/tmp-stderr.txt');
-  return { code, stdout, stderr };
-}
+warnSkipped('the differential kubectl get suite');
 
 describe.skipIf(!haveKubectl)(
   'kubectl reads (get, api-resources, api-versions) in the lab shell equal the real kubectl',
@@ -30,8 +13,7 @@ describe.skipIf(!haveKubectl)(
     let s: Served;
     beforeAll(async () => {
       lab = newLab({ scenario: defaultScenario() });
-      enableWorkloadManagement(lab.world.vc, nsxEnable());
-      lab.advance(20 * 60_000);
+      runningSupervisor(lab);
       const c = adminClient(lab);
       for (const ns of ['demo', 'empty'])
         c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
@@ -75,9 +57,8 @@ describe.skipIf(!haveKubectl)(
       s = await serveLab(lab);
     });
     afterAll(async () => {
-      await s?.endpoint.close();
+      await s?.close();
       lab?.close();
-      if (s) rmSync(s.dir, { recursive: true, force: true });
     });
 
     const corpus = [

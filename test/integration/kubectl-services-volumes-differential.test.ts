@@ -1,26 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import type { Lab } from '../../main/sim/lab';
-import { createShell } from '../../main/shell';
 import { adminClient, newLab } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
+import { haveKubectl, inApp, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
 import { defaultScenario, runningSupervisor, vsphereNamespace } from '../helpers/scenario';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the differential suite of Services and volumes needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
-
-/** Runs a command line in the lab shell, capturing stdout and stderr apart. */
-async function inApp(lab: Lab, line: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  const session = createShell(lab, { write: (d) => (stdout += d), terminal: false });
-  await session.runScript(`${line} 2> /tmp-stderr.txt`);
-  const code = session.lastStatus;
-  const stderr = session.workspace.read('/tmp-stderr.txt');
-  session.workspace.remove('/tmp-stderr.txt');
-  return { code, stdout, stderr };
-}
+warnSkipped('the differential suite of Services and volumes');
 
 const claim = (name: string, size: string, cls: string) => ({
   apiVersion: 'v1',
@@ -80,9 +64,8 @@ describe.skipIf(!haveKubectl)(
       s = await serveLab(lab);
     });
     afterAll(async () => {
-      await s?.endpoint.close();
+      await s?.close();
       lab?.close();
-      if (s) rmSync(s.dir, { recursive: true, force: true });
     });
 
     const corpus = [

@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import type { Lab } from '../../main/sim/lab';
 import { createShell } from '../../main/shell';
-import { enableWorkloadManagement } from '../../main/sim/vcenter/operations';
 import { adminClient, newLab, pod } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
-import { defaultScenario, nsxEnable } from '../helpers/scenario';
+import { haveKubectl, inApp, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
+import { defaultScenario, runningSupervisor } from '../helpers/scenario';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the differential kubectl wait suite needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
+warnSkipped('the differential kubectl wait suite');
 
 /** Waits that end at once, or after a short --timeout (real seconds for kubectl, lab seconds in the lab). */
 const corpus = [
@@ -47,8 +42,7 @@ describe.skipIf(!haveKubectl)('kubectl wait in the lab shell equals the real kub
   let s: Served;
   beforeAll(async () => {
     lab = newLab({ scenario: defaultScenario() });
-    enableWorkloadManagement(lab.world.vc, nsxEnable());
-    lab.advance(20 * 60_000);
+    runningSupervisor(lab);
     const c = adminClient(lab);
     c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
     c.create(pod('web-1', 'demo', { labels: { app: 'web' } }));
@@ -56,19 +50,15 @@ describe.skipIf(!haveKubectl)('kubectl wait in the lab shell equals the real kub
     s = await serveLab(lab);
   });
   afterAll(async () => {
-    await s?.endpoint.close();
+    await s?.close();
     lab?.close();
-    if (s) rmSync(s.dir, { recursive: true, force: true });
   });
 
   for (const line of corpus)
     it(`kubectl ${line}`, async () => {
       const real = await s.kubectl(line.split(' '));
-      let stdout = '';
-      const session = createShell(lab, { write: (d) => (stdout += d), terminal: false });
       const before = lab.clock.nowMs();
-      await session.runScript(`kubectl ${line} 2> /stderr.txt`);
-      const ours = { code: session.lastStatus, stdout, stderr: session.workspace.read('/stderr.txt') };
+      const ours = await inApp(lab, `kubectl ${line}`);
       expect(ours).toEqual({ code: real.code, stdout: real.stdout, stderr: real.stderr });
       // a timed wait spends its timeout in lab time, no more
       expect(lab.clock.nowMs() - before).toBe(/--timeout=1s/.test(line) && real.code !== 0 ? 1000 : 0);

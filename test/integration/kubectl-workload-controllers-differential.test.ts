@@ -1,27 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import type { KubeObject } from '../../main/api/types';
 import type { Lab } from '../../main/sim/lab';
-import { createShell } from '../../main/shell';
 import { adminClient, newLab } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
+import { haveKubectl, inApp, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
 import { finishPod, kubelet } from '../helpers/kubelet';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the differential suite of the workload controllers needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
-
-/** Runs a command line in the lab shell, capturing stdout and stderr apart. */
-async function inApp(lab: Lab, line: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  const session = createShell(lab, { write: (d) => (stdout += d), terminal: false });
-  await session.runScript(`${line} 2> /tmp-stderr.txt`);
-  const code = session.lastStatus;
-  const stderr = session.workspace.read('/tmp-stderr.txt');
-  session.workspace.remove('/tmp-stderr.txt');
-  return { code, stdout, stderr };
-}
+warnSkipped('the differential suite of the workload controllers');
 
 const CAUSE = 'kubernetes.io/change-cause';
 const template = (app: string, image: string, extra: Record<string, unknown> = {}) => ({
@@ -125,9 +109,8 @@ describe.skipIf(!haveKubectl)(
       s = await serveLab(lab);
     });
     afterAll(async () => {
-      await s?.endpoint.close();
+      await s?.close();
       lab?.close();
-      if (s) rmSync(s.dir, { recursive: true, force: true });
     });
 
     const same = async (line: string) => {

@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Authorizer } from '../../main/api/admission';
 import { badRequest } from '../../main/api/errors';
 import type { LogSource } from '../../main/api/subresources';
 import type { KubeObject } from '../../main/api/types';
 import type { Lab } from '../../main/sim/lab';
 import { createShell } from '../../main/shell';
-import { enableWorkloadManagement } from '../../main/sim/vcenter/operations';
 import { kubelet } from '../helpers/kubelet';
 import { adminClient, newLab, pod } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
-import { defaultScenario, nsxEnable } from '../helpers/scenario';
+import { haveKubectl, inApp, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
+import { defaultScenario, runningSupervisor } from '../helpers/scenario';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the differential kubectl workloads suite needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
+warnSkipped('the differential kubectl workloads suite');
 
 const ADMIN = 'administrator@vsphere.local';
 /** The administrator may do anything but delete Secrets (so can-i has a "no" to give). */
@@ -49,8 +45,7 @@ const template = (image: string, extra: Record<string, string> = {}) => ({
 /** The same world in both labs: Workload Management on, pods, a Deployment with two revisions. */
 function fixture(lab: Lab): void {
   lab.api.logSource = logSource;
-  enableWorkloadManagement(lab.world.vc, nsxEnable());
-  lab.advance(20 * 60_000);
+  runningSupervisor(lab);
   const c = adminClient(lab);
   // default is not a vSphere Namespace: the Spherelet leaves its pods alone, so a test kubelet runs the
   // ones the Deployments make there
@@ -687,10 +682,9 @@ describe.skipIf(!haveKubectl)('kubectl workload commands in the lab shell equal 
     }
   }, 120_000);
   afterAll(async () => {
-    await s?.endpoint.close();
+    await s?.close();
     real?.close();
     ours?.close();
-    if (s) rmSync(s.dir, { recursive: true, force: true });
   });
 
   it('prints the same for every step and leaves the same objects', async () => {
@@ -702,14 +696,12 @@ describe.skipIf(!haveKubectl)('kubectl workload commands in the lab shell equal 
       if (step.advance) [real, ours].forEach((lab) => lab.settle());
       const r = await s.kubectl(args);
       if (step.advance) real.advance(step.advance);
-      let stdout = '';
-      const session = createShell(ours, { write: (d) => (stdout += d), terminal: false });
-      await session.runScript(`kubectl ${args.map((a) => `'${a}'`).join(' ')} 2> /stderr.txt`);
+      const o = await inApp(ours, `kubectl ${args.map((a) => `'${a}'`).join(' ')}`);
       const got = {
         args: args.join(' '),
-        code: session.lastStatus,
-        stdout: normalise(stdout, step.version === true),
-        stderr: normalise(session.workspace.read('/stderr.txt'), step.version === true),
+        code: o.code,
+        stdout: normalise(o.stdout, step.version === true),
+        stderr: normalise(o.stderr, step.version === true),
       };
       const want = {
         args: args.join(' '),

@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import type { Lab } from '../../main/sim/lab';
 import { createShell } from '../../main/shell';
 import { newLab } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
+import { haveKubectl, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the differential kubectl apply/create/delete suite needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
+warnSkipped('the differential kubectl apply/create/delete suite');
 
 const cm = (color: string, labels = '  labels:\n    team: a\n') =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n${labels}data:\n  color: ${color}\n`;
@@ -85,10 +81,9 @@ describe.skipIf(!haveKubectl)(
       createShell(ours, { write: () => {}, terminal: false });
     });
     afterAll(async () => {
-      await s?.endpoint.close();
+      await s?.close();
       real?.close();
       ours?.close();
-      if (s) rmSync(s.dir, { recursive: true, force: true });
     });
 
     it('prints the same for every step and leaves the same objects', async () => {

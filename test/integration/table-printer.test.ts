@@ -1,18 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import type { Lab } from '../../main/sim/lab';
 import type { Table } from '../../main/api/table';
 import { printTable } from '../../main/shell/printers/table';
-import { enableWorkloadManagement } from '../../main/sim/vcenter/operations';
 import { adminClient, newLab, pod } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
+import { haveKubectl, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
 import { request } from '../helpers/requests';
-import { defaultScenario, nsxEnable } from '../helpers/scenario';
+import { defaultScenario, runningSupervisor } from '../helpers/scenario';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the differential table-printer suite needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
+warnSkipped('the differential table-printer suite');
 
 describe.skipIf(!haveKubectl)('the lab’s table printer prints what the real kubectl prints', () => {
   let lab: Lab;
@@ -20,8 +15,7 @@ describe.skipIf(!haveKubectl)('the lab’s table printer prints what the real ku
   beforeAll(async () => {
     lab = newLab({ scenario: defaultScenario() });
     const c = adminClient(lab);
-    enableWorkloadManagement(lab.world.vc, nsxEnable());
-    lab.advance(20 * 60_000);
+    runningSupervisor(lab);
     c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
     c.create(pod('web-1', 'demo', { labels: { app: 'web', tier: 'front' } }));
     c.create(pod('a-much-longer-pod-name', 'demo', { labels: { app: 'db' } }));
@@ -36,9 +30,8 @@ describe.skipIf(!haveKubectl)('the lab’s table printer prints what the real ku
     s = await serveLab(lab);
   });
   afterAll(async () => {
-    await s?.endpoint.close();
+    await s?.close();
     lab?.close();
-    if (s) rmSync(s.dir, { recursive: true, force: true });
   });
 
   const cases: {

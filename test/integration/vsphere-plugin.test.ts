@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Lab } from '../../main/sim/lab';
 import { newLab } from '../helpers/lab';
-import { haveKubectl, KUBECTL, serveLab, type Served } from '../helpers/kubectl';
+import { haveKubectl, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
 import { defaultScenario, runningSupervisor, vsphereNamespace } from '../helpers/scenario';
 
-if (!haveKubectl)
-  console.warn(
-    `SKIPPED: the kubectl vsphere plugin suite needs kubectl at ${KUBECTL}; none is installed here.`,
-  );
+warnSkipped('the kubectl vsphere plugin suite');
 
 describe.skipIf(!haveKubectl)('kubectl vsphere login from a real terminal', () => {
   let lab: Lab;
@@ -30,9 +27,8 @@ describe.skipIf(!haveKubectl)('kubectl vsphere login from a real terminal', () =
     };
   });
   afterAll(async () => {
-    await s?.endpoint.close();
+    await s?.close();
     lab?.close();
-    if (s) rmSync(s.dir, { recursive: true, force: true });
   });
 
   const server = () => `--server=127.0.0.1:${s.endpoint.port}`;

@@ -3,30 +3,19 @@
 // content libraries bound to it by VirtualMachineClassBinding and ContentSourceBinding. Printer columns
 // are the CRDs' additionalPrinterColumns of that release.
 import type { KindDefinition, PrinterColumn, Registry } from '../../api/registry';
-import { age } from '../../api/printers/duration';
+import { ageColumn, pathColumns } from '../../api/printers/columns';
 import { anyObject, arr, bool, int, obj, quantity, str } from '../../api/schema';
 import { condition } from '../../api/kinds/meta';
-import type { KubeObject } from '../../api/types';
 
 export const VMOP_GROUP = 'vmoperator.vmware.com';
 const SUPERVISOR_ONLY = ['supervisor'];
 
-const ageColumn: PrinterColumn = {
-  name: 'Age',
-  type: 'date',
-  value: (o, c) => age(o.metadata.creationTimestamp, c.now),
-};
-const at = (o: KubeObject, path: string): unknown =>
-  path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], o);
-const col = (name: string, path: string, priority = 0): PrinterColumn => ({
-  name,
-  type: 'string',
-  priority,
-  value: (o) => {
-    const v = at(o, path);
-    return v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  },
-});
+/** The CRDs' creationTimestamp column is of type date. */
+const AGE = ageColumn('date');
+/** A JSONPath column as kubectl prints one: nothing for a missing value, JSON for an object. */
+const col = pathColumns((v) =>
+  v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v),
+);
 
 const crd = (
   kind: string,
@@ -62,7 +51,7 @@ export const virtualMachineClassKind = crd(
     }),
     status: obj({}),
   }),
-  [col('CPU', 'spec.hardware.cpus'), col('Memory', 'spec.hardware.memory'), ageColumn],
+  [col('CPU', 'spec.hardware.cpus'), col('Memory', 'spec.hardware.memory'), AGE],
   {
     shortNames: ['vmclass'],
     description: 'VirtualMachineClass is the Schema for the virtualmachineclasses API.',
@@ -74,7 +63,7 @@ export const virtualMachineClassBindingKind = crd(
   'virtualmachineclassbindings',
   true,
   obj({ classRef: obj({ apiVersion: str(), kind: str(), name: str() }) }),
-  [col('VirtualMachineClass', 'classRef.name'), ageColumn],
+  [col('VirtualMachineClass', 'classRef.name'), AGE],
   { shortNames: ['vmclassbinding'], generation: false },
 );
 
@@ -108,7 +97,7 @@ export const virtualMachineImageKind = crd(
     col('OsType', 'spec.osInfo.type'),
     col('Format', 'spec.type'),
     col('ImageSupported', 'status.imageSupported', 1),
-    ageColumn,
+    AGE,
   ],
   { shortNames: ['vmimage'], statusSubresource: true },
 );
@@ -121,7 +110,7 @@ export const contentSourceKind = crd(
     spec: obj({ providerRef: obj({ apiVersion: str(), kind: str(), name: str(), namespace: str() }) }),
     status: obj({}),
   }),
-  [ageColumn],
+  [AGE],
 );
 
 export const contentSourceBindingKind = crd(
@@ -129,7 +118,7 @@ export const contentSourceBindingKind = crd(
   'contentsourcebindings',
   true,
   obj({ contentSourceRef: obj({ apiVersion: str(), kind: str(), name: str() }) }),
-  [col('ContentSource', 'contentSourceRef.name'), ageColumn],
+  [col('ContentSource', 'contentSourceRef.name'), AGE],
   { generation: false },
 );
 

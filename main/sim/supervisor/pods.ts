@@ -20,7 +20,7 @@ import { book, placeVm, type HostModel, type VmDemand } from '../drs/placement';
 import { lifecycle } from '../lifecycle';
 import { keyFor, splitKey, type Controller } from '../runtime/controllers';
 import { formatIp, parseCidr } from '../vcenter/ipv4';
-import { GROUP } from '../vcenter/kinds';
+import { GROUP, VCENTER } from '../vcenter/kinds';
 import { capacityModel, demand, hostSpec, vmSpec, vmStatus } from '../vcenter/model';
 import type { World } from '../world';
 import type { SupervisorSpec } from './admission';
@@ -131,7 +131,9 @@ export function vspherePodAdmission(w: World): AdmissionPlugin {
     validate(a) {
       if (a.operation !== 'CREATE' || a.kind.group !== '' || a.kind.kind !== 'Pod' || a.subresource) return;
       if (w.api.flavorOf(a.cluster) !== 'supervisor') return;
-      const sup = w.vc.list('supervisors').items[0];
+      // straight from the objects (this runs on every pod create): the Supervisor's network stack
+      const kind = w.api.registry.byKind(GROUP, 'Supervisor');
+      const sup = kind ? w.api.objects.list(kind, VCENTER)[0] : undefined;
       if ((sup?.spec as SupervisorSpec | undefined)?.networkProvider !== 'VSPHERE_NETWORK') return;
       throw statusFailure(
         403,

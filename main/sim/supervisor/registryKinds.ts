@@ -3,7 +3,7 @@
 // enabled with, and a HarborProject per vSphere Namespace holding the images pushed there. Both live in
 // the `vcenter` API space beside the Supervisor; the registry controller (registry.ts) acts on them.
 import type { KindDefinition, PrinterColumn, Registry } from '../../api/registry';
-import { age } from '../../api/printers/duration';
+import { ageColumn } from '../../api/printers/columns';
 import { arr, bool, enumOf, int, obj, str, timestamp } from '../../api/schema';
 import { condition } from '../../api/kinds/meta';
 import type { KubeObject } from '../../api/types';
@@ -69,11 +69,7 @@ export interface HarborProjectStatus {
   members?: { principal: string; group?: boolean; role: ProjectRole }[];
 }
 
-const ageColumn: PrinterColumn = {
-  name: 'Age',
-  type: 'string',
-  value: (o, c) => age(o.metadata.creationTimestamp, c.now),
-};
+const AGE = ageColumn();
 const text = (name: string, value: (o: KubeObject) => unknown, priority = 0): PrinterColumn => ({
   name,
   type: 'string',
@@ -126,7 +122,7 @@ export const registryKind: KindDefinition = {
     text('Address', (o) => status<RegistryStatus>(o).ip),
     text('Storage-Policy', (o) => spec<RegistrySpec>(o).storagePolicy),
     text('Namespace', (o) => status<RegistryStatus>(o).namespace, 1),
-    ageColumn,
+    AGE,
   ],
 };
 
@@ -160,7 +156,7 @@ export const harborProjectKind: KindDefinition = {
     text('Registry', (o) => spec<HarborProjectSpec>(o).registry),
     text('Repositories', (o) => (spec<HarborProjectSpec>(o).repositories ?? []).length),
     text('Members', (o) => (status<HarborProjectStatus>(o).members ?? []).length),
-    ageColumn,
+    AGE,
   ],
 };
 

@@ -1,30 +1,17 @@
 // The vCenter inventory as API kinds (group vcenter.lab, in the `vcenter` API space): desired state in
 // spec (what the administrator or the lab asked for), what the simulation made of it in status.
 import type { KindDefinition, PrinterColumn, Registry } from '../../api/registry';
-import { age } from '../../api/printers/duration';
+import { ageColumn, pathColumns } from '../../api/printers/columns';
 import { anyObject, arr, bool, enumOf, int, mapOf, obj, str, stringMap, timestamp } from '../../api/schema';
 import { condition } from '../../api/kinds/meta';
-import type { KubeObject } from '../../api/types';
 
 export const VCENTER = 'vcenter';
 export const GROUP = 'vcenter.lab';
 
-const ageColumn: PrinterColumn = {
-  name: 'Age',
-  type: 'string',
-  value: (o, c) => age(o.metadata.creationTimestamp, c.now),
-};
-const at = (o: KubeObject, path: string): unknown =>
-  path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], o);
-const col = (name: string, path: string, priority = 0): PrinterColumn => ({
-  name,
-  type: 'string',
-  priority,
-  value: (o) => {
-    const v = at(o, path);
-    return v === undefined || v === null ? '' : Array.isArray(v) ? v.join(',') : String(v);
-  },
-});
+/** An inventory column: empty for a missing value, a list joined with commas. */
+const col = pathColumns((v) =>
+  v === undefined || v === null ? '' : Array.isArray(v) ? v.join(',') : String(v),
+);
 
 const inventory = (
   kind: string,
@@ -43,7 +30,7 @@ const inventory = (
   flavors: [VCENTER],
   statusSubresource: true,
   schema,
-  columns: [...columns, ageColumn],
+  columns: [...columns, ageColumn()],
   ...extra,
 });
 

@@ -4,7 +4,7 @@ import type { KubeObject, Status } from '../../../api/types';
 import type { CommandContext } from '../../session';
 import { dryRunOf, sortKeys, typeName } from './common';
 import { parseFlags } from './flags';
-import { resourceArgs } from './resources';
+import { NO_RESOURCES, resourceArgs } from './resources';
 import type { KubectlContext } from './index';
 import { ManifestError, readManifests } from './manifests';
 
@@ -120,9 +120,7 @@ export function del(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv
     else pairs.push({ type, name: a });
   }
   if (!type && pairs.length === 0) {
-    ctx.err(
-      "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n",
-    );
+    ctx.err(NO_RESOURCES);
     return 1;
   }
   for (const t of new Set([...(type ? [type] : []), ...pairs.map((p) => p.type)])) {

@@ -8,7 +8,7 @@ import type { ResolvedKind } from '../../../api/registry';
 import type { CommandContext } from '../../session';
 import type { KubectlContext } from './index';
 import { parseFlags, type FlagSpec } from './flags';
-import { resourceArgs } from './resources';
+import { requiredResourceArgs } from './resources';
 import { typeName } from './common';
 import { errorFromServer, kubectlJson, kubectlYaml } from './get';
 import { threeWayPatch } from './apply';
@@ -50,17 +50,8 @@ export async function edit(
     ctx.err(`error: the edit mode "${output}" is not supported; use yaml or json\n`);
     return 1;
   }
-  if (!args.length) {
-    ctx.err(
-      "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n",
-    );
-    return 1;
-  }
-  const parsed = resourceArgs(args);
-  if (typeof parsed === 'string') {
-    ctx.err(parsed);
-    return 1;
-  }
+  const parsed = requiredResourceArgs(ctx, args);
+  if (!parsed) return 1;
   const flavor = api.flavorOf(k.space);
   const namespace = (values.get('namespace') as string | undefined) ?? k.namespace;
   const all = values.get('all-namespaces') === true;

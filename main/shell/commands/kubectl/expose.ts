@@ -3,14 +3,11 @@
 import type { ApiServer } from '../../../api/server';
 import type { KubeObject, Status } from '../../../api/types';
 import type { CommandContext } from '../../session';
-import { dryRunStrategy, operation, withLastApplied, type WorkloadContext } from './generators';
+import { dryRunAndOutput, operation, OVERRIDABLE, withLastApplied, type WorkloadContext } from './generators';
 import { parse, withFlags } from './kflags';
-import { badOutput, OUTPUTS, printObject, statusError } from './out';
+import { printObject, statusError } from './out';
 import { parseLabelSpec } from './run';
-import { resourceArgs } from './resources';
-
-const NO_RESOURCE =
-  "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n";
+import { requiredResourceArgs } from './resources';
 
 type Spec = {
   selector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] } | Record<string, string>;
@@ -105,36 +102,13 @@ export function expose(
       { long: 'load-balancer-ip', kind: 'string' },
       { long: 'session-affinity', kind: 'string' },
       { long: 'cluster-ip', kind: 'string' },
-      { long: 'dry-run', kind: 'string', bare: 'unchanged' },
-      { long: 'output', short: 'o', kind: 'string' },
-      { long: 'save-config', kind: 'bool' },
-      { long: 'field-manager', kind: 'string' },
-      { long: 'override-type', kind: 'string' },
-      { long: 'overrides', kind: 'string' },
-      { long: 'template', kind: 'string' },
-      { long: 'show-managed-fields', kind: 'bool' },
-      { long: 'allow-missing-template-keys', kind: 'bool' },
+      ...OVERRIDABLE,
     ]);
-    const dry = dryRunStrategy(f, k.now());
-    if ('error' in dry) {
-      ctx.err(dry.error);
-      return 1;
-    }
-    if (dry.warning) ctx.err(dry.warning);
-    const output = f.str('output') ?? '';
-    if (!OUTPUTS.includes(output)) {
-      ctx.err(badOutput(output));
-      return 1;
-    }
-    if (!f.args.length) {
-      ctx.err(NO_RESOURCE);
-      return 1;
-    }
-    const parsed = resourceArgs(f.args);
-    if (typeof parsed === 'string') {
-      ctx.err(parsed);
-      return 1;
-    }
+    const dry = dryRunAndOutput(ctx, k, f);
+    if (!dry) return 1;
+    const { output } = dry;
+    const parsed = requiredResourceArgs(ctx, f.args);
+    if (!parsed) return 1;
     const flavor = api.flavorOf(k.space);
     const ns = f.str('namespace') ?? k.namespace;
     let status = 0;

@@ -74,16 +74,25 @@ export function generatorOf(argv: string[]): string | undefined {
   return undefined;
 }
 
-/** Flags every typed create subcommand has. */
-const COMMON: Flag[] = [
+/** Flags of every command that makes an object and prints it: dry run, printer, save-config, field manager. */
+const MAKING: Flag[] = [
   { long: 'dry-run', kind: 'string', bare: 'unchanged' },
   { long: 'output', short: 'o', kind: 'string' },
   { long: 'save-config', kind: 'bool' },
-  { long: 'validate', kind: 'string', bare: 'strict' },
   { long: 'field-manager', kind: 'string' },
   { long: 'template', kind: 'string' },
   { long: 'show-managed-fields', kind: 'bool' },
   { long: 'allow-missing-template-keys', kind: 'bool' },
+];
+
+/** Flags every typed create subcommand has. */
+const COMMON: Flag[] = [...MAKING, { long: 'validate', kind: 'string', bare: 'strict' }];
+
+/** Flags of run and expose: those of a command that makes an object, and --overrides for it. */
+export const OVERRIDABLE: Flag[] = [
+  ...MAKING,
+  { long: 'overrides', kind: 'string' },
+  { long: 'override-type', kind: 'string' },
 ];
 
 export type DryMode = 'none' | 'client' | 'server';
@@ -130,6 +139,29 @@ export function dryRunStrategy(
   return { error: `error: Invalid dry-run value (${v}). Must be "none", "server", or "client".\n` };
 }
 
+/**
+ * The first steps of Complete() in a command that makes and prints an object: the dry-run mode (its
+ * deprecation warning written) and an output kubectl can print; undefined once the error is written.
+ */
+export function dryRunAndOutput(
+  ctx: CommandContext,
+  k: KubectlContext,
+  f: FlagSet,
+): { mode: DryMode; output: string } | undefined {
+  const dry = dryRunStrategy(f, k.now());
+  if ('error' in dry) {
+    ctx.err(dry.error);
+    return undefined;
+  }
+  if (dry.warning) ctx.err(dry.warning);
+  const output = f.str('output') ?? '';
+  if (!OUTPUTS.includes(output)) {
+    ctx.err(badOutput(output));
+    return undefined;
+  }
+  return { mode: dry.mode, output };
+}
+
 export const operation = (mode: DryMode, op = 'created') =>
   `${op}${mode === 'server' ? ' (server dry run)' : mode === 'client' ? ' (dry run)' : ''}`;
 
@@ -173,17 +205,8 @@ function complete(ctx: CommandContext, k: WorkloadContext, path: string, f: Flag
     ctx.err(usageError(path, `exactly one NAME is required, got ${count}`));
     return undefined;
   }
-  const dry = dryRunStrategy(f, k.now());
-  if ('error' in dry) {
-    ctx.err(dry.error);
-    return undefined;
-  }
-  if (dry.warning) ctx.err(dry.warning);
-  const output = f.str('output') ?? '';
-  if (!OUTPUTS.includes(output)) {
-    ctx.err(badOutput(output));
-    return undefined;
-  }
+  const dry = dryRunAndOutput(ctx, k, f);
+  if (!dry) return undefined;
   const fv = validation(f);
   if (typeof fv !== 'string') {
     ctx.err(fv.error);
@@ -194,7 +217,7 @@ function complete(ctx: CommandContext, k: WorkloadContext, path: string, f: Flag
     f,
     name: f.args[0]!,
     mode: dry.mode,
-    output,
+    output: dry.output,
     fieldValidation: fv,
     namespace: ns ?? k.namespace,
     enforced: ns !== undefined || k.namespaceSet === true,

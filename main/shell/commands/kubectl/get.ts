@@ -20,7 +20,7 @@ import { printTable, TabWriter, tableRows, type TableOptions } from '../../print
 import type { CommandContext } from '../../session';
 import type { KubectlContext } from './index';
 import { parseFlags, type FlagSpec } from './flags';
-import { resourceArgs } from './resources';
+import { NO_RESOURCES, resourceArgs } from './resources';
 import { typeName } from './common';
 
 const flags: FlagSpec[] = [
@@ -305,9 +305,6 @@ function sortRows(rows: TableRow[], sortBy: string): string | undefined {
 const MUST_SPECIFY =
   'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\n';
 
-const MUST_PROVIDE =
-  "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n";
-
 interface Options {
   output: string;
   template: string;
@@ -368,7 +365,7 @@ export function get(
     return 1;
   }
   if (watching && !args.length) {
-    ctx.err(MUST_PROVIDE);
+    ctx.err(NO_RESOURCES);
     return 1;
   }
   const wanted = resolveArgs(api, k, args);

@@ -357,8 +357,11 @@ function waitRollout(
   });
 }
 
-/** The Deployment's ReplicaSets: those it controls (ownerReference with its uid), as kubectl finds them. */
-function replicaSetsOf(api: ApiServer, k: KubectlContext, d: KubeObject): KubeObject[] | Status {
+/**
+ * The Deployment's ReplicaSets: those it controls (ownerReference with its uid), as kubectl finds them;
+ * or kubectl's error when they cannot be listed.
+ */
+function replicaSetsOf(api: ApiServer, k: KubectlContext, d: KubeObject): KubeObject[] | string {
   const r = api.request({
     user: k.user,
     cluster: k.space,
@@ -373,7 +376,8 @@ function replicaSetsOf(api: ApiServer, k: KubectlContext, d: KubeObject): KubeOb
         .join(','),
     },
   });
-  if (r.status >= 400) return r.body as Status;
+  if (r.status >= 400)
+    return `error: failed to retrieve replica sets from deployment ${d.metadata.name}: ${(r.body as Status).message ?? ''}\n`;
   return (r.body as { items: KubeObject[] }).items.filter((rs) =>
     rs.metadata.ownerReferences?.some((o) => o.controller && o.uid === d.metadata.uid),
   );
@@ -503,10 +507,8 @@ function history(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv: s
       return 1;
     }
     const rss = replicaSetsOf(api, k, d);
-    if (!Array.isArray(rss)) {
-      ctx.err(
-        `error: failed to retrieve replica sets from deployment ${t.name}: ${(rss as Status).message ?? ''}\n`,
-      );
+    if (typeof rss === 'string') {
+      ctx.err(rss);
       return 1;
     }
     const byRevision = new Map<number, KubeObject>();
@@ -570,10 +572,8 @@ function undo(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv: stri
       return 1;
     }
     const rss = replicaSetsOf(api, k, d);
-    if (!Array.isArray(rss)) {
-      ctx.err(
-        `error: failed to retrieve replica sets from deployment ${t.name}: ${(rss as Status).message ?? ''}\n`,
-      );
+    if (typeof rss === 'string') {
+      ctx.err(rss);
       return 1;
     }
     let target: KubeObject | undefined;

@@ -6,9 +6,9 @@ import type { KubeObject, Status } from '../../../api/types';
 import { applyPatch } from '../../../api/patch';
 import type { CommandContext } from '../../session';
 import type { WorkloadContext } from './generators';
-import { dryRunStrategy, operation, withLastApplied } from './generators';
+import { dryRunAndOutput, operation, OVERRIDABLE, withLastApplied } from './generators';
 import { parse, usageError, withFlags } from './kflags';
-import { badOutput, OUTPUTS, printObject, statusError } from './out';
+import { printObject, statusError } from './out';
 
 const PATH = 'run';
 
@@ -64,12 +64,7 @@ export function run(
       { long: 'command', kind: 'bool' },
       { long: 'image-pull-policy', kind: 'string' },
       { long: 'privileged', kind: 'bool' },
-      { long: 'dry-run', kind: 'string', bare: 'unchanged' },
-      { long: 'output', short: 'o', kind: 'string' },
-      { long: 'save-config', kind: 'bool' },
-      { long: 'field-manager', kind: 'string' },
-      { long: 'overrides', kind: 'string' },
-      { long: 'override-type', kind: 'string' },
+      ...OVERRIDABLE,
       { long: 'stdin', short: 'i', kind: 'bool' },
       { long: 'tty', short: 't', kind: 'bool' },
       { long: 'attach', kind: 'bool' },
@@ -80,22 +75,11 @@ export function run(
       { long: 'pod-running-timeout', kind: 'duration' },
       { long: 'timeout', kind: 'duration' },
       { long: 'wait', kind: 'bool' },
-      { long: 'template', kind: 'string' },
-      { long: 'show-managed-fields', kind: 'bool' },
-      { long: 'allow-missing-template-keys', kind: 'bool' },
     ]);
     // Complete: dry run and printer come first
-    const dry = dryRunStrategy(f, k.now());
-    if ('error' in dry) {
-      ctx.err(dry.error);
-      return 1;
-    }
-    if (dry.warning) ctx.err(dry.warning);
-    const output = f.str('output') ?? '';
-    if (!OUTPUTS.includes(output)) {
-      ctx.err(badOutput(output));
-      return 1;
-    }
+    const dry = dryRunAndOutput(ctx, k, f);
+    if (!dry) return 1;
+    const { output } = dry;
     const interactive = f.bool('stdin');
     const attach = f.changed('attach') ? f.bool('attach') : interactive || f.bool('tty');
     if (f.args.length === 0 || f.dashAt === 0) {

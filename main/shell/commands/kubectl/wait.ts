@@ -8,7 +8,8 @@ import type { ResolvedKind } from '../../../api/registry';
 import type { CommandContext } from '../../session';
 import type { KubectlContext } from './index';
 import { parseFlags, type FlagSpec } from './flags';
-import { resourceArgs } from './resources';
+import { parseGoDuration } from './kflags';
+import { requiredResourceArgs } from './resources';
 import { typeName } from './common';
 import { errorFromServer } from './get';
 import { findResults, parseJsonPath, printResults, type JsonPath } from '../../printers/jsonpath';
@@ -39,25 +40,9 @@ const WEEK_MS = 7 * 24 * 3_600_000;
 
 /** A Go duration as the --timeout flag takes it ("30s", "1m30s", "0"; negative waits a week). */
 function timeoutOf(text: string): number | string {
-  const units: Record<string, number> = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-  };
-  const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(text);
-  if (text === '0' || text === '-0' || text === '+0') return 0;
-  if (!m) {
-    const why = /^[-+]?\d+(\.\d+)?$/.test(text) ? 'missing unit in duration' : 'invalid duration';
-    return `invalid argument "${text}" for "--timeout" flag: time: ${why} "${text}"`;
-  }
-  let total = 0;
-  for (const p of text.slice(m[1]!.length).matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g))
-    total += Number(p[1]) * units[p[2]!]!;
-  return m[1] === '-' ? WEEK_MS : total;
+  const d = parseGoDuration(text);
+  if (typeof d === 'string') return `invalid argument "${text}" for "--timeout" flag: ${d}`;
+  return d < 0 ? WEEK_MS : d;
 }
 
 function conditionOf(text: string | undefined): Condition | string {
@@ -128,17 +113,8 @@ export async function wait(
     ctx.err(`${cond}\n`);
     return 1;
   }
-  if (!args.length) {
-    ctx.err(
-      "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n",
-    );
-    return 1;
-  }
-  const parsed = resourceArgs(args);
-  if (typeof parsed === 'string') {
-    ctx.err(parsed);
-    return 1;
-  }
+  const parsed = requiredResourceArgs(ctx, args);
+  if (!parsed) return 1;
   const bySelector =
     str('selector') !== undefined || str('field-selector') !== undefined || values.get('all') === true;
   if (!bySelector && parsed.some((p) => p.name === undefined)) {

@@ -36,14 +36,21 @@ export class DescribeClient {
     return this.k.now();
   }
 
-  get(r: Resource, namespace: string, name: string): Got<KubeObject> {
-    const res = this.api.request({
+  /** Who asks for what, as every request says: the user, the API space, the resource and namespace. */
+  private request(r: Resource, namespace: string) {
+    return {
       user: this.k.user,
       cluster: this.k.space,
       group: r.group,
       version: r.version,
       resource: r.resource,
       namespace: namespace || undefined,
+    };
+  }
+
+  get(r: Resource, namespace: string, name: string): Got<KubeObject> {
+    const res = this.api.request({
+      ...this.request(r, namespace),
       verb: 'get',
       name,
     });
@@ -53,12 +60,7 @@ export class DescribeClient {
   /** A list in one namespace, or across all of them for '' (and for cluster-scoped resources). */
   list(r: Resource, namespace: string, query: Query = {}): Got<KubeObject[]> {
     const res = this.api.request({
-      user: this.k.user,
-      cluster: this.k.space,
-      group: r.group,
-      version: r.version,
-      resource: r.resource,
-      namespace: namespace || undefined,
+      ...this.request(r, namespace),
       verb: 'list',
       query: Object.fromEntries(
         Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined),
