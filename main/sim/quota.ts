@@ -123,13 +123,23 @@ const canonical = (text: unknown) => {
 
 /** Keeps each ResourceQuota's status: hard from spec, used from what the namespace holds. */
 export function quotaController(w: World): Controller {
-  const quotasOf = (o: KubeObject, cluster: string) =>
-    o.metadata.namespace
-      ? w
-          .k8s(cluster)
-          .list('resourcequotas', { namespace: o.metadata.namespace })
-          .items.map((q) => keyFor(cluster, q.metadata.namespace, q.metadata.name!))
-      : [];
+  // the namespaces that have (or had) a quota, learnt from the quotas' own events: every other object
+  // change is mapped to nothing at once, without a lookup (a derived cache; a restart relearns it)
+  const withQuota = new Set<string>();
+  const quotaKind = () => w.api.registry.byKind('', 'ResourceQuota');
+  const seeded = new Set<string>();
+  const quotasOf = (o: KubeObject, cluster: string): string[] => {
+    const ns = o.metadata.namespace;
+    const kind = quotaKind();
+    if (!ns || !kind) return [];
+    if (!seeded.has(cluster)) {
+      // the quotas a reopened lab already holds
+      seeded.add(cluster);
+      for (const q of w.api.objects.list(kind, cluster)) withQuota.add(`${cluster}/${q.metadata.namespace}`);
+    }
+    if (!withQuota.has(`${cluster}/${ns}`)) return [];
+    return w.api.objects.list(kind, cluster, ns).map((q) => keyFor(cluster, ns, q.metadata.name!));
+  };
   const counted = [
     'Pod',
     'PersistentVolumeClaim',
@@ -144,7 +154,14 @@ export function quotaController(w: World): Controller {
   return {
     name: 'resourcequota',
     watches: [
-      { group: '', kind: 'ResourceQuota' },
+      {
+        group: '',
+        kind: 'ResourceQuota',
+        map: (q, cluster) => {
+          withQuota.add(`${cluster}/${q.metadata.namespace}`);
+          return [keyFor(cluster, q.metadata.namespace, q.metadata.name!)];
+        },
+      },
       ...counted.map((kind) => ({
         group: ['Deployment', 'ReplicaSet', 'StatefulSet'].includes(kind)
           ? 'apps'
