@@ -14,13 +14,18 @@ ajv.addKeyword({
   errors: false,
 });
 
-const compiled = new WeakMap<ResolvedKind, ValidateFunction>();
+/**
+ * Compiled validators, keyed on the kind definition's own schema: every lab registers the same
+ * definitions, so a schema compiles once per process, not once per lab opened. (The full schema adds
+ * only apiVersion, kind and the shared metadata schema to it.)
+ */
+const compiled = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(kind: ResolvedKind): ValidateFunction {
-  let v = compiled.get(kind);
+  let v = compiled.get(kind.schema);
   if (!v) {
     v = ajv.compile(kind.fullSchema as object);
-    compiled.set(kind, v);
+    compiled.set(kind.schema, v);
   }
   return v;
 }

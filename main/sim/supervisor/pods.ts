@@ -126,15 +126,23 @@ export function podSize(p: KubeObject): {
 
 /** Refuses vSphere Pods where the Supervisor cannot run them: on the vSphere networking stack. */
 export function vspherePodAdmission(w: World): AdmissionPlugin {
+  // the Supervisor's network stack, read again only when a Supervisor changes (this runs on every pod create)
+  let vds: boolean | undefined;
+  w.api.hub.inform(GROUP, 'Supervisor', () => (vds = undefined));
+  const onVds = () => {
+    if (vds === undefined) {
+      const kind = w.api.registry.byKind(GROUP, 'Supervisor');
+      const sup = kind ? w.api.objects.list(kind, VCENTER)[0] : undefined;
+      vds = (sup?.spec as SupervisorSpec | undefined)?.networkProvider === 'VSPHERE_NETWORK';
+    }
+    return vds;
+  };
   return {
     name: 'VSpherePods',
     validate(a) {
       if (a.operation !== 'CREATE' || a.kind.group !== '' || a.kind.kind !== 'Pod' || a.subresource) return;
       if (w.api.flavorOf(a.cluster) !== 'supervisor') return;
-      // straight from the objects (this runs on every pod create): the Supervisor's network stack
-      const kind = w.api.registry.byKind(GROUP, 'Supervisor');
-      const sup = kind ? w.api.objects.list(kind, VCENTER)[0] : undefined;
-      if ((sup?.spec as SupervisorSpec | undefined)?.networkProvider !== 'VSPHERE_NETWORK') return;
+      if (!onVds()) return;
       throw statusFailure(
         403,
         'Forbidden',
