@@ -8,7 +8,6 @@ import { labCommand, type ScenarioSource } from './commands/lab';
 import { textCommands } from './commands/text';
 import { kubectlCommand } from './commands/kubectl';
 import { govcCommand } from './commands/govc';
-import { systemUser } from '../api/types';
 import { SUPERVISOR } from '../sim/lab';
 import type { SupervisorStatus } from '../sim/supervisor/controller';
 import { authenticate as authenticateSso, groupsOf, sessionUser } from '../sim/vcenter/sso';
@@ -208,7 +207,14 @@ export function createShell(lab: Lab, o: ShellOptions): Session {
     if ('error' in config) return undefined;
     const name = config['current-context'];
     const context = config.contexts.find((c) => c.name === name)?.context;
-    return { name, user: principalOf(context?.user ?? ''), namespace: context?.namespace || 'default' };
+    const token = config.users.find((u) => u.name === context?.user)?.user.token;
+    return {
+      name,
+      user: principalOf(context?.user ?? ''),
+      namespace: context?.namespace || 'default',
+      /** who the API sees: names are completed as kubectl would list them, with this user's rights */
+      identity: typeof token === 'string' ? sessionUser(lab.world, token) : undefined,
+    };
   };
   const historyFile = () => `${home().replace(/\/$/, '')}/.bash_history`;
   const session: Session = new Session({
@@ -219,16 +225,19 @@ export function createShell(lab: Lab, o: ShellOptions): Session {
       const where = s.cwd === home() ? '~' : s.cwd;
       return c?.name ? `${c.user || 'anonymous'} (${c.name}) ${where} $ ` : `(no context) ${where} $ `;
     },
-    complete: (session, line, cursor) =>
-      complete(line, cursor, {
+    complete: (session, line, cursor) => {
+      const c = current();
+      return complete(line, cursor, {
         api: lab.api,
         workspace: session.workspace,
         cwd: session.cwd,
         commands: [...commands.keys(), ...session.aliases.keys()],
-        user: systemUser,
+        // signed out or expired: no live names, as kubectl's own completion would get none
+        user: c?.identity ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] },
         space: 'supervisor',
-        namespace: current()?.namespace ?? 'default',
-      }),
+        namespace: c?.namespace ?? 'default',
+      });
+    },
     history: o.history ?? loadHistory(workspace, '/.bash_history'),
     onHistory: (entry) => {
       try {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../../main/sim/lab';
 import { createShell } from '../../../main/shell';
 import { adminClient, newLab, pod } from '../../helpers/lab';
-import { defaultScenario } from '../../helpers/scenario';
+import { defaultScenario, runningSupervisor, vsphereNamespace } from '../../helpers/scenario';
 import { Screen } from '../../helpers/screen';
 
 let lab: Lab;
@@ -60,6 +60,24 @@ describe('Tab completion', () => {
     const lines = screen.lines();
     expect(lines).toContain('web-1  web-2');
     expect(lines[lines.length - 1]).toBe('administrator@vsphere.local (127.0.0.1) ~ $ k get pods web-');
+  });
+
+  it('completes object names with the signed-in user’s rights, as kubectl’s own completion lists them', async () => {
+    const { session, type } = await shell();
+    runningSupervisor(lab);
+    vsphereNamespace(lab, 'demo', { access: [{ principal: 'devops@vsphere.local', role: 'edit' }] });
+    vsphereNamespace(lab, 'other');
+    const c = adminClient(lab);
+    c.create(pod('mine-1', 'demo'));
+    c.create(pod('theirs-1', 'other'));
+    session.env.set('KUBECTL_VSPHERE_PASSWORD', 'VMware1!');
+    await session.runScript(
+      'kubectl vsphere login --server=192.168.30.1 --vsphere-username devops@vsphere.local --insecure-skip-tls-verify > /dev/null',
+    );
+    await type('kubectl get pods mi\t');
+    expect(session.editor.line).toBe('kubectl get pods mine-1 ');
+    await type('\x15kubectl get pods -n other th\t');
+    expect(session.editor.line).toBe('kubectl get pods -n other th');
   });
 
   it('completes flags, lab hosts and workspace files', async () => {
