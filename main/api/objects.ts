@@ -1,6 +1,6 @@
 // Reading and writing KubeObjects in the store: keys, serialisation, resourceVersions, owner links.
 // The one place that turns objects into rows and back.
-import type { ObjectKey, Store, StoredObject } from '../store/store';
+import type { ObjectKey, Store } from '../store/store';
 import type { Registry, ResolvedKind } from './registry';
 import type { KubeObject, OwnerReference } from './types';
 import { deepFreeze } from './watch';
@@ -19,12 +19,31 @@ const ownerUids = (o: KubeObject | undefined): string[] =>
 const cacheKey = (k: ObjectKey) =>
   `${k.cluster}\u0000${k.group}\u0000${k.kind}\u0000${k.namespace}\u0000${k.name}`;
 
+/** A cached object: its revision, and its body parsed (and frozen) on first read. */
+interface Cached {
+  rv: number;
+  json?: string;
+  obj?: KubeObject;
+}
+
 /**
  * Objects read from the store are parsed once per resourceVersion and kept frozen: reads return shared,
  * immutable objects (copy before changing one), which makes listing 10,000 objects cheap.
+ *
+ * Every write goes through put() and remove(), so the cache is authoritative for the keys it holds,
+ * absences included: a read of a key it knows costs no SQLite round trip. A rolled-back write clears it
+ * (the store tells us), as does anything else that could leave it behind the rows.
  */
+function materialise(c: Cached): KubeObject {
+  if (!c.obj) {
+    c.obj = deepFreeze(JSON.parse(c.json!) as KubeObject);
+    c.json = undefined;
+  }
+  return c.obj;
+}
+
 export class Objects {
-  private readonly cache = new Map<string, { rv: number; obj: KubeObject }>();
+  private readonly cache = new Map<string, Cached | null>();
   /** whether each namespace is there and whether it is terminating, kept current by put() and remove() */
   private readonly namespaces = new Map<string, 'active' | 'terminating' | 'missing'>();
 
@@ -39,17 +58,25 @@ export class Objects {
   }
 
   get(kind: ResolvedKind, cluster: string, namespace: string, name: string): KubeObject | undefined {
-    const row = this.store.get(keyOf(kind, cluster, namespace, name));
-    return row && this.parse(row);
+    return this.getByKey(keyOf(kind, cluster, namespace, name));
   }
 
-  private parse(row: StoredObject): KubeObject {
-    const k = cacheKey(row.key);
+  getByKey(key: ObjectKey): KubeObject | undefined {
+    const k = cacheKey(key);
     const hit = this.cache.get(k);
-    if (hit && hit.rv === row.rv) return hit.obj;
-    const obj = deepFreeze(JSON.parse(row.body) as KubeObject);
-    this.cache.set(k, { rv: row.rv, obj });
-    return obj;
+    if (hit !== undefined) return hit === null ? undefined : materialise(hit);
+    const row = this.store.get(key);
+    if (!row) {
+      this.cache.set(k, null);
+      return undefined;
+    }
+    return this.parse(k, row.rv, row.body);
+  }
+
+  private parse(k: string, rv: number, json: string): KubeObject {
+    const entry: Cached = { rv, json };
+    this.cache.set(k, entry);
+    return materialise(entry);
   }
 
   /** Whether a namespace exists in an API space and whether it is being deleted, without parsing it. */
@@ -68,21 +95,19 @@ export class Objects {
   }
 
   exists(kind: ResolvedKind, cluster: string, namespace: string, name: string): boolean {
-    return this.store.exists(keyOf(kind, cluster, namespace, name));
-  }
-
-  getByKey(key: ObjectKey): KubeObject | undefined {
-    const row = this.store.get(key);
-    return row && this.parse(row);
+    const key = keyOf(kind, cluster, namespace, name);
+    const hit = this.cache.get(cacheKey(key));
+    return hit !== undefined ? hit !== null : this.store.exists(key);
   }
 
   list(kind: ResolvedKind, cluster: string, namespace?: string): KubeObject[] {
     const ns = kind.namespaced ? namespace : undefined;
     const out: KubeObject[] = [];
     for (const r of this.store.listRevisions(cluster, kind.group, kind.kind, ns)) {
-      const hit = this.cache.get(cacheKey(r.key));
-      if (hit && hit.rv === r.rv) out.push(hit.obj);
-      else out.push(this.parse({ ...r, body: this.store.bodyAt(r.rv) ?? '{}' }));
+      const k = cacheKey(r.key);
+      const hit = this.cache.get(k);
+      if (hit && hit.rv === r.rv) out.push(materialise(hit));
+      else out.push(this.parse(k, r.rv, this.store.bodyAt(r.rv) ?? '{}'));
     }
     return out;
   }
@@ -92,7 +117,9 @@ export class Objects {
     const rv = this.store.nextRv();
     obj.metadata.resourceVersion = String(rv);
     const key = objectKey(kind, cluster, obj);
-    this.store.put(old ? 'MODIFIED' : 'ADDED', key, obj.metadata.uid ?? '', rv, JSON.stringify(obj));
+    const json = JSON.stringify(obj);
+    this.store.put(old ? 'MODIFIED' : 'ADDED', key, obj.metadata.uid ?? '', rv, json);
+    this.cache.set(cacheKey(key), { rv, json });
     if (kind.group === '' && kind.kind === 'Namespace') {
       this.namespaces.set(
         `${cluster}/${key.name}`,
@@ -111,7 +138,7 @@ export class Objects {
     const final = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
     const key = objectKey(kind, cluster, obj);
     this.store.remove(key, rv, JSON.stringify(final));
-    this.cache.delete(cacheKey(key));
+    this.cache.set(cacheKey(key), null);
     if (kind.group === '' && kind.kind === 'Namespace')
       this.namespaces.set(`${cluster}/${key.name}`, 'missing');
     const before = ownerUids(obj);

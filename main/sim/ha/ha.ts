@@ -18,6 +18,8 @@ export function haController(w: World): Controller {
       .list('hostsystems')
       .items.filter((h) => hostSpec(h).cluster === cl.metadata.name)
       .map((h) => keyFor(VCENTER, '', h.metadata.name!));
+  // the state each host was last seen in: a connected host that has not been away has nothing for HA
+  const seen = new Map<string, string>();
   return {
     name: 'ha',
     watches: [
@@ -30,6 +32,9 @@ export function haController(w: World): Controller {
       const host = w.vc.tryGet('hostsystems', '', name);
       if (!host) return;
       const state = hostStatus(host).state;
+      if (state === 'connected' && seen.get(name) === 'connected') return;
+      // remembered once handled, so a reconcile that fails part-way is tried again in full
+      seen.delete(name);
       const vms = w.vc.list('virtualmachines').items;
       if (state === 'connected') {
         // back from a failure with HA off: its crashed VMs are registered here again, powered off
@@ -46,8 +51,10 @@ export function haController(w: World): Controller {
             });
           }
         }
+        seen.set(name, state);
         return;
       }
+      seen.set(name, state ?? '');
       if (state !== 'failed') return;
       const cl = w.vc.tryGet('computeclusters', '', hostSpec(host).cluster ?? '');
       const ha = (cl?.spec as { ha?: { enabled?: boolean; restartDelaySeconds?: number } } | undefined)?.ha;

@@ -115,13 +115,15 @@ export function pullFor(w: World, namespace: string, text: string): PullResult {
       HARBOR_COMPONENTS.some((c) => harborImage(c) === `${r.registry}/${r.repository}:${r.tag}`),
     );
   const host = ref.registry.replace(/:443$/, '');
+  // Harbor and the ingress range are addresses: a registry named by host name is out on the Internet
+  const ip = parseIp(host);
+  if (ip === undefined) return pull(text);
   const reg = w.vc.list('registries').items.find((r) => registryStatus(r).ip === host);
   if (!reg || !serving(reg)) {
     // an address of the Supervisor's ingress range with no Harbor behind it
-    const ip = parseIp(host);
     const sup = w.vc.list('supervisors').items[0];
     const ingress = ((sup?.spec as SupervisorSpec | undefined)?.ingressCIDRs ?? []).map((c) => parseCidr(c));
-    if (ip !== undefined && (reg || ingress.some((r) => r && ip >= r.first && ip <= r.last)))
+    if (reg || ingress.some((r) => r && ip >= r.first && ip <= r.last))
       return fail(
         `failed to do request: Head "https://${host}/v2/${ref.repository}/manifests/${ref.tag}": dial tcp ${host}:443: i/o timeout`,
       );

@@ -605,7 +605,10 @@ function bind(
  * NCP adds to the namespace (noted on the namespace as it is on the real one, ncp/subnet-1 …).
  */
 class IpPools {
-  private readonly used = new Map<string, Map<string, string>>();
+  private readonly used = new Map<
+    string,
+    { byPod: Map<string, string>; taken: Set<string>; full: Set<string> }
+  >();
 
   constructor(private readonly w: World) {}
 
@@ -619,13 +622,17 @@ class IpPools {
     return [...(st.segment ? [st.segment] : []), ...(st.extraSegments ?? [])];
   }
 
-  private byPod(ns: string): Map<string, string> {
+  /** The namespace's addresses by pod, the addresses taken, and the segments known to be full. */
+  private pool(ns: string) {
     let m = this.used.get(ns);
     if (!m) {
-      m = new Map();
+      m = { byPod: new Map(), taken: new Set(), full: new Set() };
       for (const p of this.w.k8s(SUPERVISOR_SPACE).list('pods', { namespace: ns }).items) {
         const ip = stateOf(p).ip;
-        if (ip) m.set(p.metadata.name!, ip);
+        if (ip) {
+          m.byPod.set(p.metadata.name!, ip);
+          m.taken.add(ip);
+        }
       }
       this.used.set(ns, m);
     }
@@ -633,14 +640,15 @@ class IpPools {
   }
 
   allocate(ns: string, pod: string): string | undefined {
-    const mine = this.byPod(ns);
-    const had = mine.get(pod);
+    const m = this.pool(ns);
+    const had = m.byPod.get(pod);
     if (had) return had;
-    const taken = new Set(mine.values());
     const free = (cidr: string) => {
+      if (m.full.has(cidr)) return undefined;
       const r = parseCidr(cidr);
       if (!r) return undefined;
-      for (let ip = r.first + 2; ip < r.last; ip++) if (!taken.has(formatIp(ip))) return formatIp(ip);
+      for (let ip = r.first + 2; ip < r.last; ip++) if (!m.taken.has(formatIp(ip))) return formatIp(ip);
+      m.full.add(cidr);
       return undefined;
     };
     let ip: string | undefined;
@@ -649,12 +657,20 @@ class IpPools {
       const seg = this.grow(ns);
       ip = seg ? free(seg) : undefined;
     }
-    if (ip) mine.set(pod, ip);
+    if (ip) {
+      m.byPod.set(pod, ip);
+      m.taken.add(ip);
+    }
     return ip;
   }
 
   release(ns: string, pod: string): void {
-    this.used.get(ns)?.delete(pod);
+    const m = this.used.get(ns);
+    const ip = m?.byPod.get(pod);
+    if (!m || !ip) return;
+    m.byPod.delete(pod);
+    m.taken.delete(ip);
+    m.full.clear();
   }
 
   /** A further /28 for the namespace from the pod CIDRs, not held by any namespace. */

@@ -14,14 +14,28 @@ export const dnsSafe = (name: string): string =>
     .replace(/^[-.]+|[-.]+$/g, '')
     .slice(0, 200) || 'object';
 
-/** FNV-1a, 64 bits, as 16 hex digits: a stable name for an event and its repeats. */
-function fnv64(text: string): string {
-  let h = 0xcbf29ce484222325n;
+/**
+ * FNV-1a, 64 bits, as 16 hex digits: a stable name for an event and its repeats. The state is four
+ * 16-bit limbs, so every product stays exact in a double; the prime is 2^40 + 0x1b3.
+ */
+export function fnv64(text: string): string {
+  let h0 = 0x2325;
+  let h1 = 0x8422;
+  let h2 = 0x9ce4;
+  let h3 = 0xcbf2;
   for (let i = 0; i < text.length; i++) {
-    h ^= BigInt(text.charCodeAt(i));
-    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+    h0 ^= text.charCodeAt(i);
+    const t0 = h0 * 0x1b3;
+    const t1 = h1 * 0x1b3 + (t0 >>> 16);
+    const t2 = h2 * 0x1b3 + h0 * 0x100 + (t1 >>> 16);
+    const t3 = h3 * 0x1b3 + h1 * 0x100 + (t2 >>> 16);
+    h0 = t0 & 0xffff;
+    h1 = t1 & 0xffff;
+    h2 = t2 & 0xffff;
+    h3 = t3 & 0xffff;
   }
-  return h.toString(16).padStart(16, '0');
+  const hex = (n: number) => n.toString(16).padStart(4, '0');
+  return hex(h3) + hex(h2) + hex(h1) + hex(h0);
 }
 
 export class Recorder {

@@ -260,3 +260,28 @@ describe('reads', () => {
     expect(c.get('pods', 'default', 'web').metadata.labels).toEqual({ attempt: 'kept' });
   });
 });
+
+describe('reads after a rolled-back write', () => {
+  it('see the state before the write: no created, changed or deleted object leaks out of it', () => {
+    lab = newLab();
+    const c = adminClient(lab);
+    c.create(pod('kept'));
+    c.create(pod('gone'));
+    const before = c.get('pods', 'default', 'kept');
+    expect(() =>
+      lab.store.transaction(() => {
+        c.create(pod('ghost'));
+        c.patch('pods', 'default', 'kept', 'merge', { metadata: { labels: { changed: 'yes' } } });
+        c.delete('pods', 'default', 'gone');
+        throw new Error('the write fails after its changes');
+      }),
+    ).toThrow('the write fails');
+    expect(req('GET', '/api/v1/namespaces/default/pods/ghost').status).toBe(404);
+    expect(c.get('pods', 'default', 'kept')).toEqual(before);
+    expect(req('GET', '/api/v1/namespaces/default/pods/gone').status).toBe(200);
+    expect(c.list('pods', { namespace: 'default' }).items.map((p) => p.metadata.name)).toEqual([
+      'gone',
+      'kept',
+    ]);
+  });
+});
