@@ -89,6 +89,38 @@ export class ApiClient {
     ) as KubeObject;
   }
 
+  /**
+   * Updates an object and its status in one write: for the system's simulated node agents, whose
+   * bookkeeping (an annotation) goes with the status it explains. Refused for anyone else.
+   */
+  updateWithStatus(obj: KubeObject): KubeObject {
+    return this.send(
+      this.req('update', this.kindOf(obj), {
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name,
+        body: obj,
+        withStatus: true,
+      }),
+    ) as KubeObject;
+  }
+
+  /** Binds a pod to a node through pods/binding, as a scheduler does; annotations go onto the pod. */
+  bind(namespace: string, name: string, node: string, annotations?: Record<string, string>): void {
+    this.send(
+      this.req('create', 'pods', {
+        namespace,
+        name,
+        subresource: 'binding',
+        body: {
+          apiVersion: 'v1',
+          kind: 'Binding',
+          metadata: { name, namespace, ...(annotations ? { annotations } : {}) },
+          target: { apiVersion: 'v1', kind: 'Node', name: node },
+        },
+      }),
+    );
+  }
+
   patch(
     ref: KindRef,
     namespace: string,

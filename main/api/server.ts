@@ -56,6 +56,8 @@ export interface ResourceRequest {
   patchType?: PatchType;
   /** answer a get or list with a Table (Accept: …;as=Table) */
   table?: boolean;
+  /** in-process system callers only (see WriteOptions.withStatus); no transport sets it */
+  withStatus?: boolean;
 }
 
 export interface ApiResponse {
@@ -328,6 +330,13 @@ export class ApiServer {
     const q = r.query ?? {};
     const ns = kind.namespaced ? (r.namespace ?? '') : '';
     if (r.subresource === 'scale' || r.subresource === 'log') return this.serveSubresource(kind, r, ns, q);
+    if (r.subresource === 'binding') {
+      this.writer.bind(kind, ns, r.name!, r.body, this.writeOptions(r, q));
+      return {
+        status: 201,
+        body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 },
+      };
+    }
     if (r.verb === 'create' && kind.virtualCreate) return this.serveVirtual(kind, r);
     switch (r.verb) {
       case 'get': {
@@ -469,7 +478,8 @@ export class ApiServer {
         r.name &&
         ((r.subresource === 'status' && kind.statusSubresource && rw) ||
           (r.subresource === 'scale' && kind.scale && rw) ||
-          (r.subresource === 'log' && kind.group === '' && kind.kind === 'Pod' && r.verb === 'get'));
+          (r.subresource === 'log' && kind.group === '' && kind.kind === 'Pod' && r.verb === 'get') ||
+          (r.subresource === 'binding' && kind.group === '' && kind.kind === 'Pod' && r.verb === 'create'));
       if (!ok) throw pathNotFound();
     }
     if (['get', 'update', 'patch', 'delete'].includes(r.verb) && !r.name)
@@ -529,12 +539,15 @@ export class ApiServer {
       throw badRequest(
         `fieldValidation parameter unsupported value: "${fv}"; supported values: "Ignore", "Warn", "Strict"`,
       );
+    if (r.withStatus && !r.user.groups.includes('system:masters'))
+      throw forbidden(`User "${r.user.username}" cannot update an object and its status in one write`);
     return {
       cluster: r.cluster,
       user: r.user,
       dryRun: dryRun === 'All',
       fieldValidation: fv as FieldValidation,
       subresource: r.subresource,
+      withStatus: r.withStatus === true && r.verb === 'update' && r.subresource === undefined,
     };
   }
 

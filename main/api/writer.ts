@@ -31,6 +31,11 @@ export interface WriteOptions {
   dryRun: boolean;
   fieldValidation: FieldValidation;
   subresource?: string;
+  /**
+   * An update that writes status along with the rest (in-process system controllers only, never from a
+   * transport): a simulated kubelet's bookkeeping annotation and the pod status it goes with, in one write.
+   */
+  withStatus?: boolean;
 }
 
 export interface WriteResult {
@@ -133,6 +138,73 @@ export class Writer {
       }
       if (rv !== old.metadata.resourceVersion) throw modifiedConflict(ref(kind, name));
       return { ...this.commitUpdate(kind, old, incoming, o), warnings };
+    });
+  }
+
+  /**
+   * pods/binding: a scheduler assigns a pending pod to a node. One write sets spec.nodeName, the
+   * PodScheduled condition and any annotations the Binding carries; a pod already assigned or being
+   * deleted is a Conflict, as on the API server.
+   */
+  bind(kind: ResolvedKind, namespace: string, name: string, body: unknown, o: WriteOptions): void {
+    const b = (body && typeof body === 'object' && !Array.isArray(body) ? body : undefined) as
+      | {
+          metadata?: { name?: string; annotations?: Record<string, string> };
+          target?: { kind?: string; name?: string };
+        }
+      | undefined;
+    if (!b)
+      throw badRequest(
+        'Binding in version "v1" cannot be handled as a Binding: the request body is not an object',
+      );
+    if ((b.metadata?.name ?? '') !== name)
+      throw badRequest('name in URL does not match name in Binding object');
+    const causes: StatusCause[] = [];
+    const target = b.target ?? {};
+    if (target.kind && target.kind !== 'Node')
+      causes.push({
+        field: 'target.kind',
+        reason: 'FieldValueNotSupported',
+        message: `Unsupported value: "${target.kind}": supported values: "Node", "<empty>"`,
+      });
+    if (!target.name)
+      causes.push({ field: 'target.name', reason: 'FieldValueRequired', message: 'Required value' });
+    if (causes.length) throw invalid('Binding', '', name, causes);
+    const why = (text: string) => conflict({ group: '', resource: 'pods/binding', name }, text);
+    this.objects.store.transaction(() => {
+      const old = this.objects.get(kind, o.cluster, namespace, name);
+      if (!old) throw notFound(ref(kind, name));
+      const spec = (old.spec ?? {}) as { nodeName?: string };
+      if (old.metadata.deletionTimestamp)
+        throw why(`pod ${name} is being deleted, cannot be assigned to a host`);
+      if (spec.nodeName) throw why(`pod ${name} is already assigned to node "${spec.nodeName}"`);
+      const status = (old.status ?? {}) as { conditions?: { type: string; status: string }[] };
+      const had = status.conditions?.find((c) => c.type === 'PodScheduled');
+      const scheduled = {
+        type: 'PodScheduled',
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime:
+          had?.status === 'True'
+            ? (had as { lastTransitionTime?: string }).lastTransitionTime
+            : this.timestamp(),
+      };
+      const annotations = b.metadata?.annotations;
+      const next: KubeObject = {
+        ...old,
+        metadata: {
+          ...old.metadata,
+          ...(annotations && Object.keys(annotations).length
+            ? { annotations: { ...old.metadata.annotations, ...annotations } }
+            : {}),
+        },
+        spec: { ...spec, nodeName: target.name },
+        status: {
+          ...status,
+          conditions: [...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), scheduled],
+        },
+      };
+      if (!o.dryRun) this.objects.put(kind, o.cluster, next, old);
     });
   }
 
@@ -245,14 +317,16 @@ export class Writer {
   ): Omit<WriteResult, 'warnings'> {
     const name = old.metadata.name!;
     let next: KubeObject;
-    if (o.subresource === 'status') {
-      // The status subresource changes status only; everything else stays as stored.
-      next = { ...structuredClone(old), status: incoming.status };
+    const statusOnly = o.subresource === 'status';
+    if (statusOnly) {
+      // The status subresource changes status only; everything else stays as stored (shared with the
+      // stored object, which is frozen, so nothing below may change it in place).
+      next = { ...old, metadata: { ...old.metadata }, status: incoming.status };
     } else {
       next = incoming;
       next.apiVersion = kind.apiVersion;
       next.kind = kind.kind;
-      if (kind.statusSubresource) {
+      if (kind.statusSubresource && !o.withStatus) {
         if (old.status === undefined) delete next.status;
         else next.status = structuredClone(old.status);
       }
@@ -285,9 +359,13 @@ export class Writer {
       }
     }
     this.admit('validate', 'UPDATE', kind, next, old, o);
-    if (kind.keepsGeneration && strip(next) !== strip(old)) m.generation = (old.metadata.generation ?? 1) + 1;
+    if (kind.keepsGeneration && !statusOnly && strip(next) !== strip(old))
+      m.generation = (old.metadata.generation ?? 1) + 1;
     m.resourceVersion = old.metadata.resourceVersion;
-    if (JSON.stringify(next) === JSON.stringify(old)) return { object: old };
+    const unchanged = statusOnly
+      ? JSON.stringify(next.status) === JSON.stringify(old.status)
+      : JSON.stringify(next) === JSON.stringify(old);
+    if (unchanged) return { object: old };
     if (o.dryRun) return { object: next };
     const written = this.objects.put(kind, o.cluster, next, old);
     if (m.deletionTimestamp) {

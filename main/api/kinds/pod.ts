@@ -440,7 +440,7 @@ export const podKind: KindDefinition = {
     });
     // binding: a pod not yet scheduled takes its node (what the scheduler's binding does)
     const bound = old && !spec(old).nodeName && s.nodeName ? { ...s, nodeName: undefined } : s;
-    if (old && specWithoutImages(bound) !== specWithoutImages(spec(old))) {
+    if (old && s !== spec(old) && specWithoutImages(bound) !== specWithoutImages(spec(old))) {
       causes.push({
         field: 'spec',
         reason: 'FieldValueForbidden',

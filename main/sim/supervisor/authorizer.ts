@@ -81,6 +81,8 @@ export function supervisorAuthorizer(w: World): Authorizer {
       if (READ.has(a.verb))
         return role === 'view' && a.resource === 'secrets' && a.group === '' ? DENY : ALLOW;
       if (role === 'view' || MANAGED.has(a.resource)) return DENY;
+      // the edit role (Kubernetes' own) leaves status and binding to the system's controllers and scheduler
+      if (a.subresource === 'status' || a.subresource === 'binding') return DENY;
       return ALLOW;
     },
     visible(user, cluster, kind) {

@@ -524,7 +524,7 @@ function scheduleAll(w: World): number {
         .slice(0, 8),
       decidedAt: now,
     };
-    bind(w, pod, drs.host, placement, now);
+    bind(w, pod, drs.host, placement);
   }
   return waiting;
 }
@@ -555,28 +555,11 @@ function unschedulable(w: World, pod: KubeObject, message: string, now: string):
   w.recorder.event(k, pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
 }
 
-function bind(
-  w: World,
-  pod: KubeObject,
-  node: string,
-  placement: Record<string, unknown>,
-  now: string,
-): void {
+function bind(w: World, pod: KubeObject, node: string, placement: Record<string, unknown>): void {
   const k = w.k8s(SUPERVISOR_SPACE);
-  const bound = k.update({
-    ...pod,
-    metadata: {
-      ...pod.metadata,
-      annotations: { ...pod.metadata.annotations, [PLACEMENT_ANNOTATION]: JSON.stringify(placement) },
-    },
-    spec: { ...(pod.spec as object), nodeName: node },
-  });
-  k.updateStatus({
-    ...bound,
-    status: {
-      ...(bound.status as object),
-      conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }],
-    },
+  // one write, through pods/binding as the scheduler does it: the node, PodScheduled and DRS's reasons
+  k.bind(pod.metadata.namespace!, pod.metadata.name!, node, {
+    [PLACEMENT_ANNOTATION]: JSON.stringify(placement),
   });
   w.recorder.event(
     k,
@@ -1057,14 +1040,16 @@ function setState(
 ): void {
   const k = w.k8s(SUPERVISOR_SPACE);
   const clean = JSON.parse(JSON.stringify(st)) as PodState;
-  const updated = k.update({
+  const next = {
     ...pod,
     metadata: {
       ...pod.metadata,
       annotations: { ...pod.metadata.annotations, [STATE_ANNOTATION]: JSON.stringify(clean) },
     },
-  });
-  if (status) k.updateStatus({ ...updated, status: JSON.parse(JSON.stringify(status)) as object });
+  };
+  // the Spherelet's bookkeeping and the status it reports go in one write
+  if (status) k.updateWithStatus({ ...next, status: JSON.parse(JSON.stringify(status)) as object });
+  else k.update(next);
 }
 
 function evict(w: World, pod: KubeObject, message: string, source = 'spherelet', reason = 'Evicted'): void {

@@ -285,3 +285,80 @@ describe('reads after a rolled-back write', () => {
     ]);
   });
 });
+
+describe('pods/binding', () => {
+  const binding = (name: string, node: string, extra: Record<string, unknown> = {}) => ({
+    apiVersion: 'v1',
+    kind: 'Binding',
+    metadata: { name, ...extra },
+    target: { apiVersion: 'v1', kind: 'Node', name: node },
+  });
+
+  it('assigns a pending pod to a node in one write, with PodScheduled and the binding annotations', () => {
+    lab = newLab();
+    const c = adminClient(lab);
+    const created = c.create(pod('web'));
+    const res = req(
+      'POST',
+      '/api/v1/namespaces/default/pods/web/binding',
+      binding('web', 'esx-01', { annotations: { 'example.com/why': 'room' } }),
+    );
+    expect(res).toMatchObject({ status: 201, body: { kind: 'Status', status: 'Success', code: 201 } });
+    const bound = c.get('pods', 'default', 'web');
+    expect(Number(bound.metadata.resourceVersion)).toBe(Number(created.metadata.resourceVersion) + 1);
+    expect(bound.spec).toMatchObject({ nodeName: 'esx-01' });
+    expect(bound.metadata.annotations).toEqual({ 'example.com/why': 'room' });
+    expect((bound.status as { conditions: unknown[] }).conditions).toEqual([
+      {
+        type: 'PodScheduled',
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: '2026-01-05T09:00:00Z',
+      },
+    ]);
+  });
+
+  it('refuses a pod already assigned, a name that does not match and a missing target, changing nothing', () => {
+    lab = newLab();
+    const c = adminClient(lab);
+    c.create(pod('web'));
+    expect(req('POST', '/api/v1/namespaces/default/pods/web/binding', binding('web', 'esx-01')).status).toBe(
+      201,
+    );
+    const before = c.get('pods', 'default', 'web');
+    expect(
+      req('POST', '/api/v1/namespaces/default/pods/web/binding', binding('web', 'esx-02')),
+    ).toMatchObject({
+      status: 409,
+      body: {
+        reason: 'Conflict',
+        message:
+          'Operation cannot be fulfilled on pods/binding "web": pod web is already assigned to node "esx-01"',
+      },
+    });
+    expect(
+      req('POST', '/api/v1/namespaces/default/pods/web/binding', binding('other', 'esx-02')),
+    ).toMatchObject({
+      status: 400,
+      body: { message: 'name in URL does not match name in Binding object' },
+    });
+    c.create(pod('db'));
+    expect(
+      req('POST', '/api/v1/namespaces/default/pods/db/binding', {
+        ...binding('db', ''),
+        target: { kind: 'Pod' },
+      }),
+    ).toMatchObject({
+      status: 422,
+      body: {
+        message:
+          'Binding "db" is invalid: [target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>", target.name: Required value]',
+      },
+    });
+    expect(
+      req('POST', '/api/v1/namespaces/default/pods/nope/binding', binding('nope', 'esx-01')).status,
+    ).toBe(404);
+    expect(c.get('pods', 'default', 'web')).toEqual(before);
+    expect(c.get('pods', 'default', 'db').spec).not.toHaveProperty('nodeName');
+  });
+});

@@ -219,6 +219,10 @@ describe('permissions on the Supervisor', () => {
     );
     expect((await run('kubectl auth can-i create pods')).out).toBe('yes\n');
     expect(await run('kubectl auth can-i create pods -n other')).toMatchObject({ status: 1, out: 'no\n' });
+    // the edit role leaves pod status and binding to the Spherelet and the scheduler
+    expect((await run('kubectl auth can-i update pods --subresource=status')).out).toBe('no\n');
+    expect((await run('kubectl auth can-i create pods --subresource=binding')).out).toBe('no\n');
+    expect((await run('kubectl auth can-i patch deployments --subresource=scale')).out).toBe('yes\n');
     expect((await run('kubectl get sc -o name')).out).toBe('storageclass.storage.k8s.io/k8s-gold\n');
 
     // viewer: reads demo (not its Secrets), changes nothing
