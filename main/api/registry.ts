@@ -99,6 +99,8 @@ const allVerbs: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list',
 export class Registry {
   private readonly kinds: ResolvedKind[] = [];
   private readonly byGroupResource = new Map<string, ResolvedKind>();
+  /** resolve()'s answers by (name, flavor); names come from users too, so it is kept small */
+  private readonly resolved = new Map<string, ResolvedKind | undefined>();
   private readonly byGroupKind = new Map<string, ResolvedKind>();
 
   register(def: KindDefinition): ResolvedKind {
@@ -124,6 +126,7 @@ export class Registry {
       keepsGeneration: def.generation ?? Boolean(def.schema.properties?.spec),
     };
     this.kinds.push(resolved);
+    this.resolved.clear();
     this.byGroupResource.set(gr, resolved);
     this.byGroupKind.set(`${def.group}/${def.kind}`, resolved);
     return resolved;
@@ -155,6 +158,15 @@ export class Registry {
    * way kubectl's RESTMapper does. Undefined when nothing matches.
    */
   resolve(name: string, flavor?: string): ResolvedKind | undefined {
+    const memo = `${name}\u0000${flavor ?? ''}`;
+    if (this.resolved.has(memo)) return this.resolved.get(memo);
+    const found = this.lookUp(name, flavor);
+    if (this.resolved.size >= 1000) this.resolved.clear();
+    this.resolved.set(memo, found);
+    return found;
+  }
+
+  private lookUp(name: string, flavor?: string): ResolvedKind | undefined {
     const lower = name.toLowerCase();
     const dot = lower.indexOf('.');
     const head = dot < 0 ? lower : lower.slice(0, dot);

@@ -59,10 +59,13 @@ export default async function run(): Promise<void> {
     }
     const ms = performance.now() - t0;
     let running = 0;
+    const ips = new Set<string>();
     for (let n = 0; n < NAMESPACES; n++)
-      running += c
-        .list('pods', { namespace: `ns-${n}` })
-        .items.filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running').length;
+      for (const p of c.list('pods', { namespace: `ns-${n}` }).items) {
+        const st = p.status as { phase?: string; podIP?: string } | undefined;
+        if (st?.phase === 'Running') running++;
+        if (st?.podIP) ips.add(st.podIP);
+      }
     const crx = lab.world.vc
       .list('virtualmachines')
       .items.filter((v) => (v.spec as { role?: string }).role === 'crx').length;
@@ -71,7 +74,7 @@ export default async function run(): Promise<void> {
       `${PODS} vSphere Pods on ${HOSTS} hosts, creation to Running (stepped clock)`,
       ms / 1000,
       's',
-      `${running} Running, ${crx} CRX VMs (target ≤ 10 s) ${verdict(ms <= 10_000 && running === PODS)}`,
+      `${running} Running, ${ips.size} distinct pod IPs, ${crx} CRX VMs (target ≤ 10 s) ${verdict(ms <= 10_000 && running === PODS && ips.size === PODS)}`,
       2,
     );
     figure('peak resident memory', peak / 2 ** 20, 'MB', `(target ≤ 1024 MB) ${verdict(peak <= 2 ** 30)}`, 0);

@@ -13,13 +13,13 @@ import { invalid } from '../../api/errors';
 import { DEFAULT_CLASS_ANNOTATION } from '../../api/kinds/storage';
 import type { KubeObject, StatusCause } from '../../api/types';
 import { keyFor, splitKey, type Controller } from '../runtime/controllers';
-import { formatIp, parseCidr } from '../vcenter/ipv4';
 import { GROUP, OBJECT_LIMITS, VCENTER, type NamespaceRole } from '../vcenter/kinds';
 import { namespacesPoolName } from '../vcenter/scenario';
 import type { World } from '../world';
-import { DEFAULT_POD_CIDRS, type SupervisorSpec } from './admission';
+import type { SupervisorSpec } from './admission';
 import { SUPERVISOR_SPACE, type SupervisorStatus } from './controller';
 import { VMOP_GROUP } from './kinds';
+import { freeSegment, heldSegments } from './segments';
 
 export interface NamespaceSpec {
   cluster: string;
@@ -41,6 +41,8 @@ export interface NamespaceStatus {
   resourcePool?: string;
   folder?: string;
   segment?: string;
+  /** further /28s NCP added once the segment was full */
+  extraSegments?: string[];
   messages?: { severity: string; details: string }[];
 }
 
@@ -49,7 +51,6 @@ const FINALIZER = 'vcenter.lab/namespace';
 const RESERVED = /^(default|kube-.*|vmware-system-.*|svc-.*|tkg-system|tanzu-.*)$/;
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Every namespace gets a /28 of the Supervisor's pod CIDRs (NSX-T): 16 addresses, 14 for pods. */
-const SEGMENT_BITS = 28;
 
 /** The StorageClass a storage policy appears as: lower case, anything but letters and digits a dash. */
 export const storageClassName = (policy: string): string =>
@@ -266,26 +267,6 @@ function setStatus(w: World, ns: KubeObject, st: NamespaceStatus): void {
   if (JSON.stringify(ns.status ?? {}) !== JSON.stringify(clean)) w.vc.updateStatus({ ...ns, status: clean });
 }
 
-/** The first /28 of the pod CIDRs no other namespace holds. */
-function allocateSegment(w: World, sup: KubeObject, self: string): string | undefined {
-  const taken = new Set(
-    w.vc
-      .list('vspherenamespaces')
-      .items.filter((n) => n.metadata.name !== self)
-      .map((n) => (n.status as NamespaceStatus | undefined)?.segment)
-      .filter(Boolean),
-  );
-  for (const text of (sup.spec as SupervisorSpec).podCIDRs ?? DEFAULT_POD_CIDRS) {
-    const r = parseCidr(text);
-    if (!r) continue;
-    for (let at = r.first - (r.first % 16); at + 15 <= r.last; at += 16) {
-      const seg = `${formatIp(at)}/${SEGMENT_BITS}`;
-      if (!taken.has(seg)) return seg;
-    }
-  }
-  return undefined;
-}
-
 function configure(w: World, ns: KubeObject): { requeueAfterMs: number } | undefined {
   const name = ns.metadata.name!;
   const spec = ns.spec as NamespaceSpec;
@@ -335,7 +316,7 @@ function configure(w: World, ns: KubeObject): { requeueAfterMs: number } | undef
   else if (JSON.stringify(pool.spec) !== JSON.stringify(poolSpec)) w.vc.update({ ...pool, spec: poolSpec });
   st.resourcePool = name;
   st.folder = `Namespaces/${name}`;
-  if (nsx && !st.segment) st.segment = allocateSegment(w, sup, name);
+  if (nsx && !st.segment) st.segment = freeSegment(sup, heldSegments(w, { namespace: name }));
 
   // 2. The Kubernetes namespace on the Supervisor.
   const k = w.k8s(SUPERVISOR_SPACE);
@@ -347,6 +328,8 @@ function configure(w: World, ns: KubeObject): { requeueAfterMs: number } | undef
       ? { 'vmware-system-resource-pool-memory-limit': `${lim.memoryMiB}Mi` }
       : {}),
     ...(st.segment ? { 'ncp/subnet-0': st.segment } : {}),
+    // the further /28s NCP added to a namespace whose segment filled up
+    ...Object.fromEntries((st.extraSegments ?? []).map((seg, i) => [`ncp/subnet-${i + 1}`, seg])),
   };
   const labels = { vSphereClusterID: `domain-${spec.cluster}` };
   const kns = k.tryGet('namespaces', '', name);

@@ -28,6 +28,7 @@ import { SUPERVISOR_SPACE } from './controller';
 import { pullFor, registryNamespaces, registryNetwork } from './harbor';
 import { pullTimeMs, type PullResult } from './images';
 import type { NamespaceStatus } from './namespaces';
+import { freeSegment, heldSegments } from './segments';
 
 const SCHEDULER = '~scheduler';
 /** the annotation that records both decisions: the scheduler's ranking and DRS's final placement */
@@ -599,9 +600,7 @@ class IpPools {
   private segments(ns: string): string[] {
     const st = (this.w.vc.tryGet('vspherenamespaces', '', ns)?.status ??
       registryNetwork(this.w, ns) ??
-      {}) as NamespaceStatus & {
-      extraSegments?: string[];
-    };
+      {}) as NamespaceStatus;
     return [...(st.segment ? [st.segment] : []), ...(st.extraSegments ?? [])];
   }
 
@@ -656,42 +655,18 @@ class IpPools {
     m.full.clear();
   }
 
-  /** A further /28 for the namespace from the pod CIDRs, not held by any namespace. */
+  /** A further /28 for the namespace from the pod CIDRs, not held by any namespace or by Harbor. */
   private grow(ns: string): string | undefined {
     const vc = this.w.vc;
-    const sup = vc.list('supervisors').items[0];
-    const all = vc.list('vspherenamespaces').items;
-    const held = new Set(
-      all.flatMap((n) => {
-        const st = (n.status ?? {}) as NamespaceStatus & { extraSegments?: string[] };
-        return [...(st.segment ? [st.segment] : []), ...(st.extraSegments ?? [])];
-      }),
-    );
-    for (const text of (sup?.spec as SupervisorSpec | undefined)?.podCIDRs ?? ['10.244.0.0/21']) {
-      const r = parseCidr(text);
-      if (!r) continue;
-      for (let at = r.first - (r.first % 16); at + 15 <= r.last; at += 16) {
-        const seg = `${formatIp(at)}/28`;
-        if (held.has(seg)) continue;
-        const n = all.find((x) => x.metadata.name === ns);
-        if (!n) return undefined;
-        const st = (n.status ?? {}) as { extraSegments?: string[] };
-        const extraSegments = [...(st.extraSegments ?? []), seg];
-        vc.updateStatus({ ...n, status: { ...(n.status as object), extraSegments } });
-        const k = this.w.k8s(SUPERVISOR_SPACE);
-        const kns = k.tryGet('namespaces', '', ns);
-        if (kns)
-          k.update({
-            ...kns,
-            metadata: {
-              ...kns.metadata,
-              annotations: { ...kns.metadata.annotations, [`ncp/subnet-${extraSegments.length}`]: seg },
-            },
-          });
-        return seg;
-      }
-    }
-    return undefined;
+    const n = vc.tryGet('vspherenamespaces', '', ns);
+    if (!n) return undefined;
+    const seg = freeSegment(vc.list('supervisors').items[0], heldSegments(this.w));
+    if (!seg) return undefined;
+    const st = (n.status ?? {}) as NamespaceStatus;
+    const extraSegments = [...(st.extraSegments ?? []), seg];
+    // the namespace controller notes it on the Kubernetes namespace (ncp/subnet-N)
+    vc.updateStatus({ ...n, status: { ...(n.status as object), extraSegments } });
+    return seg;
   }
 }
 

@@ -22,7 +22,7 @@ import { formatIp, parseCidr } from '../vcenter/ipv4';
 import { GROUP, VCENTER } from '../vcenter/kinds';
 import { namespacesPoolName } from '../vcenter/scenario';
 import type { World } from '../world';
-import { DEFAULT_POD_CIDRS, type SupervisorSpec } from './admission';
+import type { SupervisorSpec } from './admission';
 import { SUPERVISOR_SPACE, type SupervisorStatus } from './controller';
 import {
   HARBOR_COMPONENTS,
@@ -34,8 +34,9 @@ import {
   registryStatus,
 } from './harbor';
 import { syncProjects, storageUsed } from './harborProjects';
-import { supervisorOf, type NamespaceStatus } from './namespaces';
+import { supervisorOf } from './namespaces';
 import type { RegistryStatus } from './registryKinds';
+import { freeSegment, heldSegments } from './segments';
 
 const FINALIZER = 'vcenter.lab/image-registry';
 const COMPONENT_LABEL = 'vmware-system-registry/component';
@@ -145,26 +146,6 @@ function allocateAddress(w: World, sup: KubeObject, self: string): string | unde
   return undefined;
 }
 
-/** Harbor's segment: the last /28 of the pod CIDRs (namespaces take theirs from the first) no one holds. */
-function allocateSegment(w: World, sup: KubeObject, self: string): string | undefined {
-  const held = new Set<string>();
-  for (const n of w.vc.list('vspherenamespaces').items) {
-    const st = (n.status ?? {}) as NamespaceStatus & { extraSegments?: string[] };
-    for (const s of [st.segment, ...(st.extraSegments ?? [])]) if (s) held.add(s);
-  }
-  for (const r of w.vc.list('registries').items)
-    if (r.metadata.name !== self && registryStatus(r).segment) held.add(registryStatus(r).segment!);
-  for (const text of [...((sup.spec as SupervisorSpec).podCIDRs ?? DEFAULT_POD_CIDRS)].reverse()) {
-    const r = parseCidr(text);
-    if (!r) continue;
-    for (let at = r.last - 15; at >= r.first; at -= 16) {
-      const seg = `${formatIp(at)}/28`;
-      if (!held.has(seg)) return seg;
-    }
-  }
-  return undefined;
-}
-
 function harborPod(ns: string, component: string, registry: string): KubeObject {
   const big = component === 'harbor-database' || component === 'harbor-registry';
   return {
@@ -262,7 +243,7 @@ function configure(w: World, reg: KubeObject): { requeueAfterMs: number } | unde
     return undefined;
   }
   st.uiAccessUrl = `https://${st.ip}`;
-  st.segment ??= allocateSegment(w, sup, name);
+  st.segment ??= freeSegment(sup, heldSegments(w, { registry: name }), true);
   const ns = st.namespace;
 
   // 1. The system namespace: a resource pool under Namespaces, and the Supervisor namespace.

@@ -441,6 +441,8 @@ export const vsphereNamespaceKind = inventory(
       folder: str(),
       /** the namespace's NSX segment: vSphere Pods take their IPs here */
       segment: str(),
+      /** further /28s NCP added once the segment was full */
+      extraSegments: arr(str()),
       messages: arr(obj({ severity: str(), details: str() })),
     }),
   }),

@@ -39,6 +39,34 @@ const eventsOf = (lab: Lab, name: string) =>
     );
 
 describe('vSphere Pods', () => {
+  it('take a further /28 when the namespace segment is full, which no namespace made later is given', () => {
+    const { c, get } = setup();
+    // a /28 holds 13 pod addresses (the network, the gateway and the broadcast address are not for pods)
+    for (let i = 0; i < 14; i++)
+      c.create({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `p${String(i).padStart(2, '0')}`, namespace: 'demo' },
+        spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] },
+      });
+    lab.advance(30_000);
+    const ips = Array.from(
+      { length: 14 },
+      (_, i) => (get(`p${String(i).padStart(2, '0')}`).status as { podIP?: string }).podIP,
+    );
+    expect(new Set(ips).size).toBe(14);
+    // 13 from the namespace segment (.2 to .14), then the first address of the next
+    expect(ips.filter((ip) => Number(ip?.split('.')[3]) < 16)).toHaveLength(13);
+    const grown = c.get('namespaces', '', 'demo').metadata.annotations!;
+    expect(grown).toMatchObject({ 'ncp/subnet-0': '10.244.0.0/28', 'ncp/subnet-1': '10.244.0.16/28' });
+    expect(ips).toContain('10.244.0.18');
+    // the next namespace skips the segment demo grew into
+    vsphereNamespace(lab, 'later');
+    expect(c.get('namespaces', '', 'later').metadata.annotations).toMatchObject({
+      'ncp/subnet-0': '10.244.0.32/28',
+    });
+  });
+
   it('are placed where DRS says, not where the scheduler would have put them', async () => {
     const { run, get } = setup();
     // the control-plane VMs run on three hosts, which the Kubernetes scheduler does not see
