@@ -739,12 +739,13 @@ function runPod(w: World, pod: KubeObject, ips: IpPools): { requeueAfterMs: numb
         labels: { 'pod-namespace': ns, 'pod-name': name, 'pod-uid': pod.metadata.uid! },
       },
     });
+    // created and powered on in one go: its disks are the image's layers, there is nothing to clone
     w.vc.updateStatus({
       ...vm,
       status: {
-        phase: 'Deploying',
+        phase: 'PoweringOn',
         host,
-        phaseUntil: stamp(now + lifecycle.crxCreate),
+        phaseUntil: stamp(now + lifecycle.crxCreate + lifecycle.crxBoot),
         powerState: 'poweredOff',
       },
     });
