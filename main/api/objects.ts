@@ -73,6 +73,12 @@ export class Objects {
     return this.parse(k, row.rv, row.body);
   }
 
+  /** The object as written at rv, if that is still its cached revision (parsed now if need be). */
+  parsedAt(key: ObjectKey, rv: number): KubeObject | undefined {
+    const hit = this.cache.get(cacheKey(key));
+    return hit && hit.rv === rv ? materialise(hit) : undefined;
+  }
+
   private parse(k: string, rv: number, json: string): KubeObject {
     const entry: Cached = { rv, json };
     this.cache.set(k, entry);

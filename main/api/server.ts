@@ -122,7 +122,7 @@ export class ApiServer {
     this.admission = o.admission ?? [];
     this.objects = new Objects(o.store, o.registry);
     this.writer = new Writer(this.objects, o.clock, o.random, this.admission);
-    this.hub = new WatchHub(o.store);
+    this.hub = new WatchHub(o.store, (key, rv) => this.objects.parsedAt(key, rv));
     for (const s of o.store.apiSpaces()) this.spaces.set(s.name, s.flavor);
   }
 

@@ -50,7 +50,14 @@ export class WatchHub {
   private readonly informers = new Map<string, Set<Informer>>();
   private readonly subscription: Disposable;
 
-  constructor(private readonly store: Store) {
+  /**
+   * objectAt, when given, hands out the object a change wrote if it is already parsed and cached (see
+   * Objects.parsedAt), so informers and later reads share one parse.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly objectAt: (key: Change['key'], rv: number) => KubeObject | undefined = () => undefined,
+  ) {
     this.subscription = store.onCommit((changes) => this.dispatch(changes));
   }
 
@@ -199,20 +206,27 @@ export class WatchHub {
     return undefined;
   }
 
+  private parsed(c: Change): KubeObject {
+    return (
+      (c.type !== 'DELETED' ? this.objectAt(c.key, c.rv) : undefined) ??
+      deepFreeze(JSON.parse(c.body) as KubeObject)
+    );
+  }
+
   private dispatch(changes: readonly Change[]): void {
     for (const c of changes) {
       const set = this.routes.get(routeKey(c.key.cluster, c.key.group, c.key.kind));
       const informers = this.informers.get(`${c.key.group}\u0000${c.key.kind}`);
       let obj: KubeObject | undefined;
       if (informers?.size) {
-        obj = deepFreeze(JSON.parse(c.body) as KubeObject);
+        obj = this.parsed(c);
         for (const i of informers) i(c.type, obj, c.key.cluster);
       }
       if (!set || set.size === 0) continue;
       for (const w of set) {
         if (w.closed || c.rv <= w.sinceRv) continue;
         if (w.spec.namespace !== undefined && w.spec.namespace !== c.key.namespace) continue;
-        obj ??= deepFreeze(JSON.parse(c.body) as KubeObject);
+        obj ??= this.parsed(c);
         w.sinceRv = c.rv;
         const e = this.translate(w, c, obj, false);
         if (e) w.listener(e);
