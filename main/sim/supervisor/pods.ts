@@ -255,6 +255,12 @@ export function vspherePodController(w: World): Controller {
         map: (_o, cluster) => (cluster === SUPERVISOR_SPACE && maybePending ? [scheduler] : []),
       },
       {
+        // a claim bound (or made) may let a pending pod be scheduled
+        group: '',
+        kind: 'PersistentVolumeClaim',
+        map: (_o, cluster) => (cluster === SUPERVISOR_SPACE && maybePending ? [scheduler] : []),
+      },
+      {
         group: GROUP,
         kind: 'HostSystem',
         // when a host's state changes: the scheduler, and every pod on the host (failed, or entering
@@ -361,6 +367,23 @@ function filter(
   return undefined;
 }
 
+/** Why a pod's PersistentVolumeClaims keep it from being scheduled, in kube-scheduler's words, if they do. */
+function claimsBlock(w: World, pod: KubeObject): string | undefined {
+  const k = w.k8s(SUPERVISOR_SPACE);
+  const volumes = (podSpec(pod) as { volumes?: { persistentVolumeClaim?: { claimName?: string } }[] })
+    .volumes;
+  let unbound = false;
+  for (const v of volumes ?? []) {
+    const claim = v.persistentVolumeClaim?.claimName;
+    if (!claim) continue;
+    const pvc = k.tryGet('persistentvolumeclaims', pod.metadata.namespace!, claim);
+    if (!pvc) return `persistentvolumeclaim "${claim}" not found`;
+    if (pvc.metadata.deletionTimestamp) return `persistentvolumeclaim "${claim}" is being deleted`;
+    if ((pvc.status as { phase?: string } | undefined)?.phase !== 'Bound') unbound = true;
+  }
+  return unbound ? 'pod has unbound immediate PersistentVolumeClaims' : undefined;
+}
+
 /** kube-scheduler's "0/4 nodes are available: 1 node(s) were unschedulable, 3 Insufficient cpu." */
 function unschedulableMessage(total: number, reasons: string[]): string {
   const counts = new Map<string, number>();
@@ -451,6 +474,19 @@ function scheduleAll(w: World): number {
     const mhz = size.cpuMilli > 0 ? Math.round((size.cpuMilli * mhzPerCore) / 1000) : size.vcpus * mhzPerCore;
     const mib = size.memMiB > 0 ? size.memMiB : size.crxMemMiB;
     // the namespace's resource pool: its limits hold for its vSphere Pods
+    // the volume binding plugin's pre-filter: every claim there, not going, and bound
+    const claimProblem = claimsBlock(w, pod);
+    if (claimProblem) {
+      const n = candidates.size;
+      unschedulable(
+        w,
+        pod,
+        `0/${n} nodes are available: ${claimProblem}. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`,
+        now,
+      );
+      waiting++;
+      continue;
+    }
     const pool = w.vc.tryGet('resourcepools', '', ns);
     const lim =
       (pool?.spec as { cpu?: { limitMHz?: number }; memory?: { limitMB?: number } } | undefined) ?? {};

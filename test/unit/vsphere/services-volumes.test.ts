@@ -343,6 +343,31 @@ describe('PersistentVolumeClaims on the Supervisor', () => {
     expect((await run('kubectl get pv')).err).toBe('No resources found\n');
   });
 
+  it('keeps a pod whose claim is missing or unbound Pending, and schedules it once the claim is bound', async () => {
+    const { run, apply, c } = setup();
+    const podYaml = (claim: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: app-${claim}\n  namespace: demo\nspec:\n  containers:\n  - name: app\n    image: nginx:1.25\n  volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: ${claim}\n`;
+    const waiting = (why: string) =>
+      `Warning FailedScheduling 0/4 nodes are available: ${why}. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling. (x1, default-scheduler)`;
+    await apply('missing.yaml', podYaml('data'));
+    await apply('unbound.yaml', podYaml('gold'));
+    await apply('gold-claim.yaml', claimYaml('gold', '1Gi', 'platinum'));
+    lab.advance(10_000);
+    expect(phase(c.get('pods', 'demo', 'app-data'))).toBe('Pending');
+    expect(events('app-data')).toEqual([waiting('persistentvolumeclaim "data" not found')]);
+    expect(events('app-gold')).toEqual([waiting('pod has unbound immediate PersistentVolumeClaims')]);
+    expect(spec<{ nodeName?: string }>(c.get('pods', 'demo', 'app-gold')).nodeName).toBeUndefined();
+    // the claim made: it binds, and the pod is scheduled and runs
+    await apply('data-claim.yaml', claimYaml('data', '1Gi'));
+    lab.advance(10_000);
+    expect(phase(c.get('persistentvolumeclaims', 'demo', 'data'))).toBe('Bound');
+    expect(phase(c.get('pods', 'demo', 'app-data'))).toBe('Running');
+    expect(phase(c.get('pods', 'demo', 'app-gold'))).toBe('Pending');
+    expect((await run('kubectl get pods -n demo --no-headers')).out).toMatch(
+      /^app-data +1\/1 +Running +0 +\d+s\napp-gold +0\/1 +Pending +0 +\d+s\n$/,
+    );
+  });
+
   it('fails to provision a claim larger than the datastore’s free space, and says why', async () => {
     const { apply, c } = setup();
     await apply('pvc.yaml', claimYaml('huge', '30Ti'));
