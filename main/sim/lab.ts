@@ -16,6 +16,7 @@ import { haController } from './ha/ha';
 import { supervisorAdmission } from './supervisor/admission';
 import { supervisorController } from './supervisor/controller';
 import { registerSupervisorKinds } from './supervisor/kinds';
+import { registerTkgsKinds } from './tkgs/kinds';
 import { quotaAdmission, quotaController } from './quota';
 import { vspherePodAdmission, vspherePodController, vspherePodLogs } from './supervisor/pods';
 import { supervisorAuthorizer } from './supervisor/authorizer';
@@ -86,6 +87,7 @@ export class Lab {
       registerCoreKinds(this.registry);
       registerVcenterKinds(this.registry);
       registerSupervisorKinds(this.registry);
+      registerTkgsKinds(this.registry);
       this.registry.register(cnsVolumeKind);
       registerRegistryKinds(this.registry);
       o.kinds?.(this.registry);
