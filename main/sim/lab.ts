@@ -17,6 +17,7 @@ import { supervisorAdmission } from './supervisor/admission';
 import { supervisorController } from './supervisor/controller';
 import { registerSupervisorKinds } from './supervisor/kinds';
 import { registerTkgsKinds } from './tkgs/kinds';
+import { tkrController } from './tkgs/catalogue';
 import { quotaAdmission, quotaController } from './quota';
 import { vspherePodAdmission, vspherePodController, vspherePodLogs } from './supervisor/pods';
 import { supervisorAuthorizer } from './supervisor/authorizer';
@@ -124,6 +125,7 @@ export class Lab {
         quotaController,
         vspherePodController,
         registryController,
+        tkrController,
       ]) {
         this.runtime.register(controller(this.world));
       }

@@ -723,7 +723,7 @@ function populate(lab: Lab): void {
     c.create({
       apiVersion: 'vmoperator.vmware.com/v1alpha1',
       kind: 'VirtualMachineClass',
-      metadata: { name: 'best-effort-small' },
+      metadata: { name: 'lab-small' },
       spec: { hardware: { cpus: 2, memory: '4Gi' }, description: 'small' },
     });
 }
@@ -830,7 +830,7 @@ describe.skipIf(!haveKubectl)('kubectl describe in the lab shell equals the real
     'describe quota -n demo',
     'describe limits limits -n demo',
     'describe sc gold',
-    'describe vmclass best-effort-small',
+    'describe vmclass lab-small',
     // -f
     { line: 'describe -f objects.yaml', app: 'kubectl describe -f /objects.yaml' },
     { line: 'describe -f objects.yaml -l app=web', app: 'kubectl describe -f /objects.yaml -l app=web' },

@@ -29,6 +29,8 @@ export interface SupervisorSpec {
   controlPlaneStoragePolicy?: string;
   ephemeralStoragePolicy?: string;
   imageStoragePolicy?: string;
+  /** the content library of TKr node images (the enable wizard's "Content Library" step) */
+  defaultKubernetesServiceContentLibrary?: string;
 }
 
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/23';
@@ -45,6 +47,10 @@ export function defaultSupervisorSpec(s: SupervisorSpec, c: ApiClient): void {
   s.networkProvider ??= 'NSXT_CONTAINER_PLUGIN';
   s.size ??= 'TINY';
   s.serviceCIDR ??= DEFAULT_SERVICE_CIDR;
+  // the lab picks the inventory's subscribed library, where the wizard would have the admin choose it
+  s.defaultKubernetesServiceContentLibrary ??= c
+    .list('contentlibraries')
+    .items.find((l) => (l.spec as { type?: string }).type === 'SUBSCRIBED')?.metadata.name;
   if (s.networkProvider === 'NSXT_CONTAINER_PLUGIN') s.podCIDRs ??= DEFAULT_POD_CIDRS;
   const m = (s.managementNetwork ??= {});
   m.addressCount ??= 5;
@@ -141,6 +147,15 @@ export function validateSupervisorSpec(s: SupervisorSpec, c: ApiClient): StatusC
         ),
       );
   }
+
+  const library = s.defaultKubernetesServiceContentLibrary;
+  if (library !== undefined && !exists('contentlibraries', library))
+    causes.push(
+      cause(
+        'spec.defaultKubernetesServiceContentLibrary',
+        `Invalid value: "${library}": content library not found`,
+      ),
+    );
 
   // Management network: five consecutive addresses inside the network, clear of the gateway.
   const m = s.managementNetwork ?? {};

@@ -421,7 +421,7 @@ function contentSourceName(w: World, library: string): string | undefined {
 }
 
 /** VirtualMachineClasses from vCenter's VM classes; ContentSources and images from bound libraries. */
-function syncClusterCatalogue(w: World): void {
+export function syncClusterCatalogue(w: World): void {
   const k = w.k8s(SUPERVISOR_SPACE);
   const classes = new Set<string>();
   for (const c of w.vc.list('vmclasses').items) {
@@ -462,8 +462,12 @@ function syncClusterCatalogue(w: World): void {
   for (const c of k.list('virtualmachineclasses').items)
     if (!classes.has(c.metadata.name!)) k.delete('virtualmachineclasses', '', c.metadata.name!);
 
-  // content sources and images for every library some namespace binds
+  // content sources and images for every library some namespace binds, and the TKGS library
   const bound = new Set<string>();
+  for (const sup of w.vc.list('supervisors').items) {
+    const lib = (sup.spec as SupervisorSpec).defaultKubernetesServiceContentLibrary;
+    if (lib && !sup.metadata.deletionTimestamp) bound.add(lib);
+  }
   for (const n of w.vc.list('vspherenamespaces').items)
     if (!n.metadata.deletionTimestamp)
       for (const l of (n.spec as NamespaceSpec).contentLibraries ?? []) bound.add(l);

@@ -361,6 +361,8 @@ export const supervisorKind = inventory(
       controlPlaneStoragePolicy: str(),
       ephemeralStoragePolicy: str(),
       imageStoragePolicy: str(),
+      /** the subscribed content library the Tanzu Kubernetes Grid Service takes its node images (TKrs) from */
+      defaultKubernetesServiceContentLibrary: str(),
     }),
     status: obj({
       configStatus: enumOf(['CONFIGURING', 'RUNNING', 'REMOVING', 'ERROR']),

@@ -121,7 +121,7 @@ describe('govc: inventory', () => {
   it('lists content libraries and storage policies', async () => {
     open();
     expect((await run('govc library.ls')).out).toBe('/Kubernetes\n');
-    expect((await run("govc library.ls '/Kubernetes/*' | wc -l")).out.trim()).toBe('3');
+    expect((await run("govc library.ls '/Kubernetes/*' | wc -l")).out.trim()).toBe('8');
     expect((await run('govc storage.policy.ls')).out).toMatch(
       /^[0-9a-f-]{36} {2}k8s-gold\naa6d5a82-1c88-45da-85d3-3d74b91a5bad {2}vSAN Default Storage Policy\n$/,
     );

@@ -49,7 +49,9 @@ const events = (name: string) =>
         source: { component: string };
       };
       return `${x.type} ${x.reason} ${x.message} (x${x.count}, ${x.source.component})`;
-    });
+    })
+    // in a fixed order: the API lists events by name, which ends in a hash of their uid
+    .sort();
 /** kubectl's table: every column as wide as its widest cell, three spaces apart. */
 const table = (rows: string[][]) => {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

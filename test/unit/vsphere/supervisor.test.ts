@@ -91,7 +91,7 @@ describe('the default lab', () => {
     expect(vc().tryGet('nsxedgeclusters', '', 'Edge-Cluster-1')).toBeDefined();
     expect(vc().tryGet('loadbalancers', '', 'haproxy-01')).toBeDefined();
     expect((vc().get('contentlibraries', '', 'Kubernetes').spec as { items: unknown[] }).items).toHaveLength(
-      3,
+      8,
     );
     expect(vc().list('supervisors').items).toEqual([]);
     expect(topology(lab.world).supervisor).toBeNull();
