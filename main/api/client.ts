@@ -1,5 +1,6 @@
 // A typed, in-process client of the ApiServer for the simulation's controllers, the shell and tests.
 // It sends the same ResourceRequests a transport would and throws the Status as an ApiError on failure.
+import { fromStored } from './conversion';
 import { ApiError, badRequest } from './errors';
 import type { PatchType } from './patch';
 import type { ResolvedKind } from './registry';
@@ -39,8 +40,10 @@ export class ApiClient {
     // the system reads without the request machinery: no authorization to ask, no 404 to build and catch
     if (this.user.groups.includes('system:masters')) {
       const kind = this.kind(ref);
-      if (this.server.flavorOf(this.cluster) !== undefined)
-        return this.server.objects.get(kind, this.cluster, kind.namespaced ? namespace : '', name);
+      if (this.server.flavorOf(this.cluster) !== undefined) {
+        const obj = this.server.objects.get(kind, this.cluster, kind.namespaced ? namespace : '', name);
+        return obj && fromStored(kind, obj);
+      }
     }
     try {
       return this.get(ref, namespace, name);

@@ -13,6 +13,7 @@ import {
   statusFailure,
   toApiError,
 } from './errors';
+import { fromStored, storageOf } from './conversion';
 import { keyOf, Objects } from './objects';
 import { applyPatch, type PatchType } from './patch';
 import { containerOf, defaultLogSource, replicasPatch, scaleOf, type LogSource } from './subresources';
@@ -167,7 +168,8 @@ export class ApiServer {
       this.store.removeApiSpace(name);
       this.spaces.delete(name);
     });
-    this.store.flush();
+    // inside a write (a controller removing a guest cluster) the batch commits when that write ends
+    if (!this.store.inWrite) this.store.flush();
     this.hub.closeSpace(name);
   }
 
@@ -257,10 +259,11 @@ export class ApiServer {
       this.checkScope(kind, r);
       this.authorize(r, kind, 'watch');
       const q = r.query ?? {};
-      const matches = selectorPredicate(kind, q.labelSelector, q.fieldSelector);
+      const stored = storageOf(kind);
+      const matches = selectorPredicate(stored, q.labelSelector, q.fieldSelector);
       const namespace = kind.namespaced ? r.namespace : undefined;
       const byName = r.name;
-      const visible = this.authorizer.visible?.(r.user, r.cluster, kind);
+      const visible = this.authorizer.visible?.(r.user, r.cluster, stored);
       const shown = (o: KubeObject) =>
         (!byName || o.metadata.name === byName) && matches.fn(o) && (!visible || visible(o));
       const watch = this.hub.watch(
@@ -276,8 +279,8 @@ export class ApiServer {
           allowBookmarks: q.allowWatchBookmarks === 'true',
           sendInitialEvents: q.sendInitialEvents === 'true',
         },
-        listener,
-        () => this.objects.list(kind, r.cluster, namespace).filter(shown),
+        kind.conversion ? convertingListener(kind, listener) : listener,
+        () => this.objects.list(stored, r.cluster, namespace).filter(shown),
       );
       return { watch };
     } catch (err) {
@@ -308,7 +311,9 @@ export class ApiServer {
 
   /** One watch event's object as a Table, for watches that asked for Tables (kubectl get -w). */
   watchEventTable(r: ResourceRequest, obj: KubeObject): unknown {
-    const kind = this.registry.byResource(r.group, r.resource);
+    const kind =
+      this.registry.byResource(r.group, r.resource, r.version) ??
+      this.registry.byResource(r.group, r.resource);
     if (!kind) return obj;
     return this.table(kind, [obj], r.query ?? {}, obj.metadata.resourceVersion ?? '');
   }
@@ -329,6 +334,9 @@ export class ApiServer {
     this.authorize(r, kind, r.verb);
     const q = r.query ?? {};
     const ns = kind.namespaced ? (r.namespace ?? '') : '';
+    // objects are read and written in the stored version, and answered in the version asked for
+    const stored = storageOf(kind);
+    const out = (o: KubeObject): KubeObject => fromStored(kind, o);
     if (r.subresource === 'scale' || r.subresource === 'log') return this.serveSubresource(kind, r, ns, q);
     if (r.subresource === 'binding') {
       this.writer.bind(kind, ns, r.name!, r.body, this.writeOptions(r, q));
@@ -340,14 +348,15 @@ export class ApiServer {
     if (r.verb === 'create' && kind.virtualCreate) return this.serveVirtual(kind, r);
     switch (r.verb) {
       case 'get': {
-        const obj = this.objects.get(kind, r.cluster, ns, r.name!);
-        if (!obj)
+        const found = this.objects.get(stored, r.cluster, ns, r.name!);
+        if (!found)
           throw statusFailure(
             404,
             'NotFound',
             `${kind.plural}${kind.group ? `.${kind.group}` : ''} "${r.name}" not found`,
             { name: r.name, group: kind.group, kind: kind.plural },
           );
+        const obj = out(found);
         if (r.table) return { status: 200, body: this.table(kind, [obj], q, String(this.store.currentRv())) };
         return { status: 200, body: obj };
       }
@@ -357,11 +366,11 @@ export class ApiServer {
         if (r.name && r.subresource === undefined)
           throw methodNotAllowed('the server does not allow this method on the requested resource');
         const res = this.writer.create(kind, ns, r.body, this.writeOptions(r, q));
-        return { status: 201, body: res.object, warnings: res.warnings };
+        return { status: 201, body: out(res.object), warnings: res.warnings };
       }
       case 'update': {
         const res = this.writer.update(kind, ns, r.name!, r.body, this.writeOptions(r, q));
-        return { status: 200, body: res.object, warnings: res.warnings };
+        return { status: 200, body: out(res.object), warnings: res.warnings };
       }
       case 'patch': {
         if (r.patchType === 'apply' && !q.fieldManager) {
@@ -379,29 +388,29 @@ export class ApiServer {
           r.body,
           this.writeOptions(r, q),
         );
-        return { status: 200, body: res.object, warnings: res.warnings };
+        return { status: 200, body: out(res.object), warnings: res.warnings };
       }
       case 'delete': {
         const res = this.writer.delete(
-          kind,
+          stored,
           ns,
           r.name!,
           this.deleteOptions(r.body, q),
           this.writeOptions(r, withBodyDryRun(q, r.body)),
         );
         // 200 whether the object is gone or only terminating (finalizers), as the API server answers
-        return { status: 200, body: res.object };
+        return { status: 200, body: out(res.object) };
       }
       case 'deletecollection': {
         const d = this.deleteOptions(r.body, q);
         const o = this.writeOptions(r, withBodyDryRun(q, r.body));
         const items = this.store.transaction(() =>
           this.list(
-            kind,
+            stored,
             { ...r, verb: 'list', table: false },
             { ...q, limit: undefined, continue: undefined },
-          ).items.map(
-            (obj) => this.writer.delete(kind, obj.metadata.namespace ?? '', obj.metadata.name!, d, o).object,
+          ).items.map((obj) =>
+            out(this.writer.delete(stored, obj.metadata.namespace ?? '', obj.metadata.name!, d, o).object),
           ),
         );
         return { status: 200, body: listObject(kind, items, String(this.store.currentRv())) };
@@ -411,7 +420,9 @@ export class ApiServer {
     }
   }
 
-  private serveSubresource(kind: ResolvedKind, r: ResourceRequest, ns: string, q: Query): ApiResponse {
+  private serveSubresource(served: ResolvedKind, r: ResourceRequest, ns: string, q: Query): ApiResponse {
+    // a Scale is autoscaling/v1 in every version of the kind; its replica paths are the stored version's
+    const kind = storageOf(served);
     const obj = this.objects.get(kind, r.cluster, ns, r.name!);
     if (!obj) throw notFound({ group: kind.group, resource: kind.plural, name: r.name });
     if (r.subresource === 'log') {
@@ -462,8 +473,8 @@ export class ApiServer {
   private kindFor(r: ResourceRequest): ResolvedKind {
     const flavor = this.spaces.get(r.cluster);
     if (flavor === undefined) throw pathNotFound();
-    const kind = this.registry.byResource(r.group, r.resource);
-    if (!kind || kind.version !== r.version || !servedIn(kind, flavor)) throw pathNotFound();
+    const kind = this.registry.byResource(r.group, r.resource, r.version);
+    if (!kind || !servedIn(kind, flavor)) throw pathNotFound();
     if (!(kind.verbs ?? []).includes(r.verb))
       throw methodNotAllowed('the server does not allow this method on the requested resource');
     return kind;
@@ -506,17 +517,19 @@ export class ApiServer {
       });
   }
 
+  /** A list in the version `kind` serves; selectors and paging work on the stored objects. */
   private list(kind: ResolvedKind, r: ResourceRequest, q: Query): ListObject {
-    const matches = selectorPredicate(kind, q.labelSelector, q.fieldSelector);
+    const stored = storageOf(kind);
+    const matches = selectorPredicate(stored, q.labelSelector, q.fieldSelector);
     const rv = this.store.currentRv();
-    let items = this.objects.list(kind, r.cluster, kind.namespaced ? r.namespace : undefined);
+    let items = this.objects.list(stored, r.cluster, kind.namespaced ? r.namespace : undefined);
     if (matches.filtered) items = items.filter(matches.fn);
-    const visible = this.authorizer.visible?.(r.user, r.cluster, kind);
+    const visible = this.authorizer.visible?.(r.user, r.cluster, stored);
     if (visible) items = items.filter(visible);
     const p = page(items, q, rv, this.store.compactedRv());
-    if (r.table)
-      return this.table(kind, p.items, q, String(rv), p.next, p.remaining) as unknown as ListObject;
-    return listObject(kind, p.items, String(rv), p.next, p.remaining);
+    const shown = kind.conversion ? p.items.map((o) => fromStored(kind, o)) : p.items;
+    if (r.table) return this.table(kind, shown, q, String(rv), p.next, p.remaining) as unknown as ListObject;
+    return listObject(kind, shown, String(rv), p.next, p.remaining);
   }
 
   private table(
@@ -573,6 +586,23 @@ export class ApiServer {
       preconditions: b.preconditions,
     };
   }
+}
+
+/** Watch events of a stored kind as a version that converts shows them; a failed conversion ends the watch. */
+function convertingListener(kind: ResolvedKind, listener: (e: WatchEvent) => void): (e: WatchEvent) => void {
+  let failed = false;
+  return (e) => {
+    if (failed) return;
+    if (e.type !== 'ADDED' && e.type !== 'MODIFIED' && e.type !== 'DELETED') return listener(e);
+    let object: KubeObject;
+    try {
+      object = fromStored(kind, e.object as KubeObject);
+    } catch (err) {
+      failed = true;
+      return listener({ type: 'ERROR', object: toApiError(err).status });
+    }
+    listener({ type: e.type, object });
+  };
 }
 
 export { ApiError, keyOf };

@@ -20,9 +20,11 @@ import type { Objects } from './objects';
 import { applyPatch, type PatchType } from './patch';
 import type { ResolvedKind } from './registry';
 import type { KubeObject, StatusCause, UserInfo } from './types';
-import { copyKnown, metadataErrors, nameErrors, validateSchema } from './validation';
+import { canonicalJson, fromStored, storageOf } from './conversion';
+import { decodeBody, decodeServed, type Decoded, type FieldValidation } from './decode';
+import { metadataErrors, nameErrors, validateSchema } from './validation';
 
-export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+export type { FieldValidation } from './decode';
 export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
 
 export interface WriteOptions {
@@ -36,6 +38,8 @@ export interface WriteOptions {
    * transport): a simulated kubelet's bookkeeping annotation and the pod status it goes with, in one write.
    */
   withStatus?: boolean;
+  /** the body came in another served version and was converted (set by the writer itself) */
+  converted?: boolean;
 }
 
 export interface WriteResult {
@@ -52,9 +56,9 @@ export interface DeleteOptions {
 }
 
 const ref = (kind: ResolvedKind, name: string) => ({ group: kind.group, resource: kind.plural, name });
-const strip = (o: KubeObject): string => {
+const strip = (o: KubeObject, json: (v: unknown) => string): string => {
   const { metadata: _m, status: _s, ...rest } = o;
-  return JSON.stringify(rest);
+  return json(rest);
 };
 const serverManaged = [
   'uid',
@@ -79,8 +83,17 @@ export class Writer {
     );
   }
 
+  /**
+   * `kind` is the version the request names: a body in a version that is not stored is decoded and
+   * validated in its own version, converted, and written as the stored version. Results are in the
+   * stored version (the API server converts its answers back).
+   */
   create(kind: ResolvedKind, namespace: string, body: unknown, o: WriteOptions): WriteResult {
-    const { obj, warnings } = this.decode(kind, body, o);
+    if (kind.conversion)
+      return this.converted(decodeServed(kind, body, o), o, (obj, so) =>
+        this.create(storageOf(kind), namespace, obj, so),
+      );
+    const { obj, warnings } = decodeBody(kind, body, o);
     const m = obj.metadata;
     if (m.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     for (const f of serverManaged) delete m[f];
@@ -115,7 +128,11 @@ export class Writer {
   }
 
   update(kind: ResolvedKind, namespace: string, name: string, body: unknown, o: WriteOptions): WriteResult {
-    const { obj: incoming, warnings } = this.decode(kind, body, o);
+    if (kind.conversion)
+      return this.converted(decodeServed(kind, body, o), o, (obj, so) =>
+        this.update(storageOf(kind), namespace, name, obj, so),
+      );
+    const { obj: incoming, warnings } = decodeBody(kind, body, o);
     if (incoming.metadata.name && incoming.metadata.name !== name) {
       throw badRequest(
         `the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`,
@@ -208,14 +225,16 @@ export class Writer {
     });
   }
 
+  /** A patch applies to the object in the version the request names, then converts to the stored one. */
   patch(
-    kind: ResolvedKind,
+    served: ResolvedKind,
     namespace: string,
     name: string,
     type: PatchType,
     patch: unknown,
     o: WriteOptions,
   ): WriteResult {
+    const kind = storageOf(served);
     return this.objects.store.transaction(() => {
       const old = this.objects.get(kind, o.cluster, namespace, name);
       if (!old && type === 'apply') {
@@ -225,19 +244,22 @@ export class Writer {
             `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
           );
         }
-        return this.create(kind, namespace, { ...body, metadata: { ...(body.metadata ?? {}), name } }, o);
+        return this.create(served, namespace, { ...body, metadata: { ...(body.metadata ?? {}), name } }, o);
       }
       if (!old) throw notFound(ref(kind, name));
-      const result = applyPatch(type, old, patch, kind.fullSchema);
+      const result = applyPatch(type, fromStored(served, old), patch, served.fullSchema);
       if (!result || typeof result !== 'object' || Array.isArray(result))
         throw badRequest('the patch produced something other than an object');
       // The stored object is shared and frozen and the patched one may share parts of it: decode copies.
-      const { obj: patched, warnings } = this.decode(kind, result, o);
+      const { obj: patched, warnings } = served.conversion
+        ? decodeServed(served, result, o)
+        : decodeBody(kind, result, o);
       const wanted = patched.metadata.resourceVersion;
       if (wanted && wanted !== old.metadata.resourceVersion) throw modifiedConflict(ref(kind, name));
       patched.metadata.name = name;
       patched.metadata.resourceVersion = old.metadata.resourceVersion;
-      return { ...this.commitUpdate(kind, old, patched, o), warnings };
+      const so = served.conversion ? { ...o, converted: true } : o;
+      return { ...this.commitUpdate(kind, old, patched, so), warnings };
     });
   }
 
@@ -309,6 +331,16 @@ export class Writer {
       : { object: next, warnings: [], removed: true };
   }
 
+  /** Writes a body converted from another served version: its unknown fields were dealt with already. */
+  private converted(
+    d: Decoded,
+    o: WriteOptions,
+    write: (obj: KubeObject, o: WriteOptions) => WriteResult,
+  ): WriteResult {
+    const res = write(d.obj, { ...o, fieldValidation: 'Ignore', converted: true });
+    return { ...res, warnings: [...d.warnings, ...res.warnings] };
+  }
+
   private commitUpdate(
     kind: ResolvedKind,
     old: KubeObject,
@@ -359,12 +391,12 @@ export class Writer {
       }
     }
     this.admit('validate', 'UPDATE', kind, next, old, o);
-    if (kind.keepsGeneration && !statusOnly && strip(next) !== strip(old))
+    // a converter may write keys in another order than the stored object has them
+    const json = o.converted ? canonicalJson : JSON.stringify;
+    if (kind.keepsGeneration && !statusOnly && strip(next, json) !== strip(old, json))
       m.generation = (old.metadata.generation ?? 1) + 1;
     m.resourceVersion = old.metadata.resourceVersion;
-    const unchanged = statusOnly
-      ? JSON.stringify(next.status) === JSON.stringify(old.status)
-      : JSON.stringify(next) === JSON.stringify(old);
+    const unchanged = statusOnly ? json(next.status) === json(old.status) : json(next) === json(old);
     if (unchanged) return { object: old };
     if (o.dryRun) return { object: next };
     const written = this.objects.put(kind, o.cluster, next, old);
@@ -375,58 +407,6 @@ export class Writer {
       if (!after) return { object: written, removed: true };
     }
     return { object: written };
-  }
-
-  /**
-   * Copies the body as the schema sees it (see copyKnown) and applies fieldValidation: Strict refuses
-   * unknown fields, Warn drops them with a warning each, Ignore drops them silently.
-   */
-  private decode(
-    kind: ResolvedKind,
-    body: unknown,
-    o: WriteOptions,
-  ): { obj: KubeObject; warnings: string[] } {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw badRequest(
-        `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: the request body is not an object`,
-      );
-    }
-    const b = body as Record<string, unknown>;
-    if (b.apiVersion !== undefined && b.apiVersion !== kind.apiVersion && o.subresource !== 'status') {
-      throw badRequest(
-        `the API version in the data (${String(b.apiVersion)}) does not match the expected API version (${kind.apiVersion})`,
-      );
-    }
-    if (b.kind !== undefined && b.kind !== kind.kind) {
-      throw badRequest(
-        `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: the kind in the data (${String(b.kind)}) does not match the expected kind (${kind.kind})`,
-      );
-    }
-    if (
-      b.metadata !== undefined &&
-      (b.metadata === null || typeof b.metadata !== 'object' || Array.isArray(b.metadata))
-    ) {
-      throw badRequest(
-        `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: metadata must be an object`,
-      );
-    }
-    const unknown: string[] = [];
-    const obj = copyKnown(kind.fullSchema, body, unknown) as KubeObject;
-    obj.apiVersion = kind.apiVersion;
-    obj.kind = kind.kind;
-    obj.metadata ??= {};
-    return { obj, warnings: this.unknownFieldWarnings(kind, unknown, o.fieldValidation) };
-  }
-
-  private unknownFieldWarnings(kind: ResolvedKind, unknown: string[], mode: FieldValidation): string[] {
-    if (unknown.length === 0) return [];
-    const texts = unknown.map((f) => `unknown field "${f}"`);
-    if (mode === 'Strict') {
-      throw badRequest(
-        `${kind.kind} in version "${kind.version}" cannot be handled as a ${kind.kind}: strict decoding error: ${texts.join(', ')}`,
-      );
-    }
-    return mode === 'Warn' ? texts : [];
   }
 
   private checkNamespace(kind: ResolvedKind, obj: KubeObject, namespace: string): void {

@@ -1,5 +1,7 @@
 // API discovery as kubectl reads it — /api, /apis, /apis/<group>, and each group-version's resource list —
-// derived from the registry and the kinds an API space's flavor serves.
+// derived from the registry and the kinds an API space's flavor serves, each in every version it is served
+// in. A group's versions are in Kubernetes' version priority, the first one preferred (as for CRDs).
+import { compareVersions } from '../../api/conversion';
 import { servedIn, type Registry, type ResolvedKind } from '../../api/registry';
 
 export interface ApiResource {
@@ -13,7 +15,11 @@ export interface ApiResource {
 }
 
 const served = (registry: Registry, flavor: string): ResolvedKind[] =>
-  registry.all().filter((k) => servedIn(k, flavor));
+  registry.allVersions().filter((k) => servedIn(k, flavor));
+
+/** The versions of a group, preferred first. */
+const versionsOf = (kinds: ResolvedKind[], group: string): string[] =>
+  [...new Set(kinds.filter((k) => k.group === group).map((k) => k.version))].sort(compareVersions);
 
 export function coreVersions(serverAddress: string) {
   return {
@@ -24,7 +30,7 @@ export function coreVersions(serverAddress: string) {
 }
 
 function groupOf(kinds: ResolvedKind[], name: string) {
-  const versions = [...new Set(kinds.filter((k) => k.group === name).map((k) => k.version))].map((v) => ({
+  const versions = versionsOf(kinds, name).map((v) => ({
     groupVersion: `${name}/${v}`,
     version: v,
   }));
@@ -95,7 +101,7 @@ export function aggregatedDiscovery(
   const groups = [...new Set(kinds.map((k) => k.group))];
   const items = groups.map((g) => ({
     metadata: core ? {} : { name: g },
-    versions: [...new Set(kinds.filter((k) => k.group === g).map((k) => k.version))].map((v) => ({
+    versions: versionsOf(kinds, g).map((v) => ({
       version: v,
       resources: kinds
         .filter((k) => k.group === g && k.version === v)

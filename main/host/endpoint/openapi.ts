@@ -64,8 +64,9 @@ function convert(s: Schema): unknown {
   return out;
 }
 
+/** Every served version of every kind: a version served besides the stored one has its own schema. */
 function kindsOf(registry: Registry, flavor: string): ResolvedKind[] {
-  return registry.all().filter((k) => servedIn(k, flavor));
+  return registry.allVersions().filter((k) => servedIn(k, flavor));
 }
 
 /** The document for one group-version. */

@@ -20,7 +20,8 @@ const MIN_WIDTH = 6;
 const PADDING = 3;
 
 function cellText(v: unknown, type: string, now: Date): string {
-  if (v === null || v === undefined) return '<none>';
+  // a cell the server left empty (a CRD column whose path is not set) prints as nothing, as kubectl prints it
+  if (v === null || v === undefined) return '';
   if (type === 'date' && typeof v === 'string') {
     const t = Date.parse(v);
     return Number.isNaN(t) ? v : humanDuration(now.getTime() - t);

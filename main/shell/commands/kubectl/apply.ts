@@ -7,6 +7,7 @@ import type { ResolvedKind } from '../../../api/registry';
 import type { KubeObject, Status } from '../../../api/types';
 import type { CommandContext } from '../../session';
 import { dryRunOf, sortKeys, typeName } from './common';
+import { statusError } from './out';
 import { parseFlags } from './flags';
 import type { KubectlContext } from './index';
 import { ManifestError, readManifests, type Manifest } from './manifests';
@@ -139,8 +140,9 @@ export function applyOrCreate(
       fieldManager: mode === 'apply' ? 'kubectl-client-side-apply' : 'kubectl-create',
       ...dryRun,
     };
+    // kubectl puts the source into the server's message; Invalid still prints its causes
     const fail = (s: Status, verb: string) => {
-      ctx.err(`Error from server (${s.reason}): error when ${verb} "${m.source}": ${s.message}\n`);
+      ctx.err(statusError({ ...s, message: `error when ${verb} "${m.source}": ${s.message}` }));
       status = 1;
     };
     if (client && mode === 'create') {
@@ -199,8 +201,16 @@ export function applyOrCreate(
       continue;
     }
     const r = api.request({ ...base, verb: 'patch', name, body: patch, patchType: 'strategic', query });
-    if (r.status >= 400) fail(r.body as Status, 'applying patch to');
-    else ctx.out(`${typeName(kind)}/${name} configured${suffix}\n`);
+    if (r.status >= 400) {
+      // kubectl names the patch it sent and what it sent it to
+      const st = r.body as Status;
+      const gv = `${kind.group}/${kind.version}`;
+      const sent =
+        `applying patch:\n${JSON.stringify(sortKeys(patch))}\nto:\n` +
+        `Resource: "${gv}, Resource=${kind.plural}", GroupVersionKind: "${gv}, Kind=${kind.kind}"\n` +
+        `Name: ${JSON.stringify(name)}, Namespace: ${JSON.stringify(base.namespace ?? '')}\nfor:`;
+      fail({ ...st, message: `error when patching "${m.source}": ${st.message}` }, sent);
+    } else ctx.out(`${typeName(kind)}/${name} configured${suffix}\n`);
   }
   return status;
 }

@@ -1,5 +1,6 @@
 // kubectl api-resources and api-versions in the lab shell, from the registry and the flavor of the
-// current API space — what the real kubectl prints from discovery.
+// current API space — what the real kubectl prints from discovery: every group-version served, and each
+// resource once, in its preferred version.
 import type { ApiServer } from '../../../api/server';
 import { servedIn } from '../../../api/registry';
 import { tabwrite } from '../../printers/table';
@@ -44,7 +45,7 @@ export function apiResources(api: ApiServer, k: KubectlContext, ctx: CommandCont
   const rows = kinds.map((kind) => [
     kind.plural,
     (kind.shortNames ?? []).join(','),
-    kind.apiVersion,
+    api.registry.preferred(kind).apiVersion,
     String(kind.namespaced),
     kind.kind,
     ...(wide ? [[...(kind.verbs ?? [])].sort().join(','), (kind.categories ?? []).join(',')] : []),
@@ -65,7 +66,7 @@ export function apiVersions(api: ApiServer, k: KubectlContext, ctx: CommandConte
   const flavor = api.flavorOf(k.space) ?? 'supervisor';
   const versions = new Set(
     api.registry
-      .all()
+      .allVersions()
       .filter((kind) => servedIn(kind, flavor))
       .map((kind) => kind.apiVersion),
   );

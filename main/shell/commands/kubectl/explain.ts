@@ -1,9 +1,12 @@
 // kubectl explain in the lab shell, from the registry's schemas, laid out as kubectl's plaintext template
 // does: KIND and VERSION (and GROUP), the field and its type, enum values, descriptions wrapped at 80
-// columns, and the fields of an object, sorted, with -required- marks.
+// columns, and the fields of an object, sorted, with -required- marks. A kind is explained in its
+// preferred version unless --api-version names another.
+import { servedIn, type ResolvedKind } from '../../../api/registry';
 import type { ApiServer } from '../../../api/server';
 import type { Schema } from '../../../api/schema';
 import type { CommandContext } from '../../session';
+import { parseFlags } from './flags';
 import type { KubectlContext } from './index';
 
 /** The type as kubectl names it: string, integer, Object, []Object, map[string]string … */
@@ -62,19 +65,64 @@ function fieldsOf(s: Schema): string {
     .join('');
 }
 
+/**
+ * The kind in the version --api-version names (`group/version`, or `version` for the core group), or
+ * kubectl's error when the server has no such group-version or the kind is not in it.
+ */
+function inVersion(
+  api: ApiServer,
+  flavor: string | undefined,
+  kind: ResolvedKind,
+  apiVersion: string,
+): ResolvedKind | string {
+  const parts = apiVersion.split('/');
+  if (parts.length > 2) return `error: unexpected GroupVersion string: ${apiVersion}\n`;
+  const [group, version] = parts.length === 2 ? (parts as [string, string]) : ['', parts[0]!];
+  const gvr = `${group}/${version}, Resource=${kind.plural}`;
+  const served = (x: ResolvedKind) => !flavor || servedIn(x, flavor);
+  if (!api.registry.allVersions().some((x) => x.group === group && x.version === version && served(x)))
+    return `error: couldn't find resource for "${gvr}"\n`;
+  const found = api.registry.byResource(group, kind.plural, version);
+  return found && served(found) ? found : `error: GVR (${gvr}) not found in OpenAPI schema\n`;
+}
+
 export function explain(api: ApiServer, k: KubectlContext, ctx: CommandContext, argv: string[]): number {
-  const target = argv.find((a) => !a.startsWith('-'));
+  const { values, args } = parseFlags(argv, [
+    { long: 'api-version', kind: 'string' },
+    { long: 'recursive', kind: 'bool' },
+    { long: 'output', short: 'o', kind: 'string' },
+  ]);
+  const target = args[0]?.replace(/\.$/, '');
   if (!target) {
     ctx.err(
       'error: You must specify the type of resource to explain. Use "kubectl api-resources" for a complete list of supported resources.\n',
     );
     return 1;
   }
-  const [type, ...path] = target.split('.');
-  const kind = api.registry.resolve(type!, api.flavorOf(k.space));
+  const [type, ...dotted] = target.split('.');
+  const flavor = api.flavorOf(k.space);
+  let kind = api.registry.resolve(type!, flavor);
   if (!kind) {
     ctx.err(`the server doesn't have a resource type "${type}"\n`);
     return 1;
+  }
+  // `deployments.apps.spec`: a resource named with its group, then the field path
+  const qualified = `${kind.plural}.${kind.group}`;
+  const path =
+    kind.group && target.startsWith(qualified)
+      ? target
+          .slice(qualified.length + 1)
+          .split('.')
+          .filter(Boolean)
+      : dotted;
+  const apiVersion = values.get('api-version');
+  if (typeof apiVersion === 'string' && apiVersion !== '') {
+    const found = inVersion(api, flavor, kind, apiVersion);
+    if (typeof found === 'string') {
+      ctx.err(found);
+      return 1;
+    }
+    kind = found;
   }
   const header = `${kind.group ? `GROUP:      ${kind.group}\n` : ''}KIND:       ${kind.kind}\nVERSION:    ${kind.version}\n\n`;
   let s: Schema | undefined = kind.fullSchema;
