@@ -18,6 +18,8 @@ import { supervisorController } from './supervisor/controller';
 import { registerSupervisorKinds } from './supervisor/kinds';
 import { registerTkgsKinds } from './tkgs/kinds';
 import { tkrController } from './tkgs/catalogue';
+import { tkcAdmission } from './tkgs/admission';
+import { tkcController } from './tkgs/controller';
 import { quotaAdmission, quotaController } from './quota';
 import { vspherePodAdmission, vspherePodController, vspherePodLogs } from './supervisor/pods';
 import { supervisorAuthorizer } from './supervisor/authorizer';
@@ -113,6 +115,7 @@ export class Lab {
         serviceAllocation(this.world),
         storageProtectionAdmission(),
         registryAdmission(client),
+        tkcAdmission(this.world),
       );
       this.api.logSource = vspherePodLogs(this.world, this.api.logSource);
       for (const controller of [
@@ -126,6 +129,7 @@ export class Lab {
         vspherePodController,
         registryController,
         tkrController,
+        tkcController,
       ]) {
         this.runtime.register(controller(this.world));
       }

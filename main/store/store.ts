@@ -227,6 +227,11 @@ export class Store {
     return result;
   }
 
+  /** Whether a write (transaction()) is running: flush() must wait until it ends. */
+  get inWrite(): boolean {
+    return this.depth > 0;
+  }
+
   /** Commits the open batch, if any, and tells listeners what it held. */
   flush(): void {
     if (this.depth > 0) throw new Error('flush() inside a write');

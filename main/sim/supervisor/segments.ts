@@ -4,6 +4,7 @@
 import type { KubeObject } from '../../api/types';
 import { formatIp, parseCidr } from '../vcenter/ipv4';
 import type { World } from '../world';
+import { SUPERVISOR_SPACE } from './controller';
 import { DEFAULT_POD_CIDRS, type SupervisorSpec } from './admission';
 
 export const SEGMENT_BITS = 28;
@@ -22,6 +23,11 @@ export function heldSegments(w: World, except?: { namespace?: string; registry?:
     if (st.segment && n.metadata.name !== except?.namespace) held.add(st.segment);
     for (const s of st.extraSegments ?? []) held.add(s);
   }
+  // the node segments of Tanzu Kubernetes clusters, noted on their Cluster API Clusters (ncp/subnet-N)
+  if (w.api.hasApiSpace(SUPERVISOR_SPACE) && w.api.registry.byKind('cluster.x-k8s.io', 'Cluster'))
+    for (const c of w.k8s(SUPERVISOR_SPACE).list('clusters').items)
+      for (const [key, seg] of Object.entries(c.metadata.annotations ?? {}))
+        if (key.startsWith('ncp/subnet-')) held.add(seg);
   for (const r of w.vc.list('registries').items) {
     const seg = (r.status as Held | undefined)?.segment;
     if (seg && r.metadata.name !== except?.registry) held.add(seg);
