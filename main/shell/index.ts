@@ -11,7 +11,7 @@ import { govcCommand } from './commands/govc';
 import { SUPERVISOR } from '../sim/lab';
 import type { SupervisorStatus } from '../sim/supervisor/controller';
 import { authenticate as authenticateSso, groupsOf, sessionUser } from '../sim/vcenter/sso';
-import { workloadsOf } from '../sim/supervisor/access';
+import { guestSpaceAt, tkcLogin, workloadsOf } from '../sim/supervisor/access';
 import type { KubectlEnv } from './commands/kubectl/target';
 import type { Pause } from './commands/kubectl/wait';
 import {
@@ -88,7 +88,8 @@ function supervisorAddress(lab: Lab): string | undefined {
 
 /** What kubectl in the lab shell reaches: the Supervisor at its VIP (or the lab's loopback endpoint), as whom. */
 export function kubectlEnv(lab: Lab): KubectlEnv {
-  const apiServerAt = (host: string): boolean => LOOPBACK.has(host) || host === supervisorAddress(lab);
+  const apiServerAt = (host: string): boolean =>
+    LOOPBACK.has(host) || host === supervisorAddress(lab) || guestSpaceAt(lab.world, host) !== undefined;
   return {
     now: () => lab.clock.now(),
     spaceAt(server) {
@@ -107,7 +108,9 @@ export function kubectlEnv(lab: Lab): KubectlEnv {
           error: `The connection to the server ${at} was refused - did you specify the right host or port?\n`,
         };
       const m = /^\/clusters\/([^/]+)\/?$/.exec(url.pathname);
-      return m ? decodeURIComponent(m[1]!) : SUPERVISOR;
+      if (m) return decodeURIComponent(m[1]!);
+      // a TKC's control-plane address is its guest cluster
+      return guestSpaceAt(lab.world, url.hostname) ?? SUPERVISOR;
     },
     userFor: (token) => sessionUser(lab.world, token),
     pause: pauseIn(lab),
@@ -126,13 +129,18 @@ export function kubectlEnv(lab: Lab): KubectlEnv {
         };
       const user = authenticateSso(lab.world, r.username, r.password);
       if (!user) return { error: 'Error: Login failed: the username or password is incorrect.' };
-      if (r.tkc)
-        return {
-          error: `Error: Unable to find a Tanzu Kubernetes cluster "${r.tkc.name}" in vSphere Namespace "${r.tkc.namespace}", or you have no access to it.`,
-        };
+      const workloads = workloadsOf(lab.world, user);
+      if (r.tkc) {
+        const t = tkcLogin(lab.world, user, r.tkc.namespace, r.tkc.name);
+        if (!t)
+          return {
+            error: `Error: Unable to find a Tanzu Kubernetes cluster "${r.tkc.name}" in vSphere Namespace "${r.tkc.namespace}", or you have no access to it.`,
+          };
+        workloads.push({ namespace: r.tkc.namespace, cluster: r.tkc.name, server: `https://${t.vip}:6443` });
+      }
       const { token } = mintToken(lab.world, user);
       lab.api.flush();
-      return { token, principal: user.username, host, workloads: workloadsOf(lab.world, user) };
+      return { token, principal: user.username, host, workloads };
     },
   };
 }

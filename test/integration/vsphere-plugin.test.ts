@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Lab } from '../../main/sim/lab';
-import { newLab } from '../helpers/lab';
+import { adminClient, newLab } from '../helpers/lab';
 import { haveKubectl, serveLab, type Served, warnSkipped } from '../helpers/kubectl';
 import { defaultScenario, runningSupervisor, vsphereNamespace } from '../helpers/scenario';
 
@@ -104,3 +104,95 @@ describe.skipIf(!haveKubectl)('kubectl vsphere login from a real terminal', () =
     expect(users.stdout).toBe('');
   });
 });
+
+describe.skipIf(!haveKubectl)(
+  'kubectl vsphere login to a Tanzu Kubernetes cluster from a real terminal',
+  () => {
+    let lab: Lab;
+    let s: Served;
+    let env: Record<string, string>;
+    beforeAll(async () => {
+      lab = newLab({ scenario: defaultScenario() });
+      runningSupervisor(lab);
+      vsphereNamespace(lab, 'demo', {
+        access: [{ principal: 'devops@vsphere.local', role: 'edit' }],
+        vmClasses: ['best-effort-small'],
+      });
+      const c = adminClient(lab);
+      c.create({
+        apiVersion: 'run.tanzu.vmware.com/v1alpha2',
+        kind: 'TanzuKubernetesCluster',
+        metadata: { name: 'tkc-01', namespace: 'demo' },
+        spec: {
+          topology: {
+            controlPlane: {
+              replicas: 1,
+              vmClass: 'best-effort-small',
+              storageClass: 'k8s-gold',
+              tkr: { reference: { name: 'v1.21.6---vmware.1-tkg.1.b3d708a' } },
+            },
+            nodePools: [
+              { name: 'workers', replicas: 1, vmClass: 'best-effort-small', storageClass: 'k8s-gold' },
+            ],
+          },
+        },
+      });
+      for (let i = 0; i < 15; i++) lab.advance(60_000);
+      s = await serveLab(lab);
+      const fresh = join(s.dir, 'tkc-kubeconfig');
+      writeFileSync(fresh, '');
+      env = {
+        KUBECONFIG: fresh,
+        PATH: `${resolve('resources')}:${process.env.PATH ?? ''}`,
+        KUBECTL_VSPHERE_PASSWORD: 'VMware1!',
+      };
+    });
+    afterAll(async () => {
+      await s?.close();
+      lab?.close();
+    });
+
+    it('writes a context for the guest cluster, where the real kubectl lists its nodes', async () => {
+      const login = (name: string) =>
+        s.kubectl(
+          [
+            'vsphere',
+            'login',
+            `--server=127.0.0.1:${s.endpoint.port}`,
+            '--vsphere-username',
+            'devops@vsphere.local',
+            '--tanzu-kubernetes-cluster-name',
+            name,
+            '--tanzu-kubernetes-cluster-namespace',
+            'demo',
+            '--insecure-skip-tls-verify',
+          ],
+          { env },
+        );
+      const r = await login('tkc-01');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(
+        'You have access to the following contexts:\n   127.0.0.1\n   demo\n   tkc-01\n\n',
+      );
+      const nodes = await s.kubectl(['--context', 'tkc-01', 'get', 'nodes', '--no-headers'], { env });
+      expect(nodes.code).toBe(0);
+      expect(
+        nodes.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split(/ +/).slice(1, 3).join(' '))
+          .sort(),
+      ).toEqual(['Ready <none>', 'Ready control-plane,master']);
+      const pods = await s.kubectl(
+        ['--context', 'tkc-01', 'get', 'pods', '-n', 'kube-system', '-o', 'name'],
+        { env },
+      );
+      expect(pods.stdout).toContain('pod/kube-apiserver-tkc-01-control-plane-');
+      expect(await login('nope')).toMatchObject({
+        code: 1,
+        stderr:
+          'Error: Unable to find a Tanzu Kubernetes cluster "nope" in vSphere Namespace "demo", or you have no access to it.\n',
+      });
+    });
+  },
+);

@@ -2,7 +2,7 @@
 // kubectl and client libraries work against it. The Supervisor is at the root; a guest cluster at
 // /clusters/<space>. It is a thin adapter: every request goes through ApiServer.handle / watch, as the
 // in-app shell's do.
-import { workloadsOf } from '../../sim/supervisor/access';
+import { tkcLogin, workloadsOf } from '../../sim/supervisor/access';
 import { SUPERVISOR_KUBERNETES_VERSION } from '../../sim/supervisor/version';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -144,7 +144,7 @@ async function serve(
     return;
   }
   if (path === '/version') return send(res, { status: 200, body: KUBERNETES_VERSION });
-  if (path === '/wcp/login' && req.method === 'POST') return wcpLogin(lab, req, res);
+  if (path === '/wcp/login' && req.method === 'POST') return await wcpLogin(lab, req, res);
   const user = authenticate(lab, req);
   if (!user) return send(res, status(401, 'Unauthorized', 'Unauthorized'));
   if (path === '/wcp/workloads' && req.method === 'GET')
@@ -275,15 +275,48 @@ async function serve(
  * The Supervisor's login, as the kubectl vsphere plugin calls it: Basic credentials of an SSO user in,
  * a session token out (valid 10 hours of lab time).
  */
-function wcpLogin(lab: Lab, req: IncomingMessage, res: ServerResponse): void {
+/**
+ * POST /wcp/login: Basic credentials give a session token. With a body naming a TKC
+ * (`{"guest_cluster_name", "guest_cluster_namespace"}`) the answer also carries the guest cluster's
+ * server: on this loopback endpoint, its /clusters/<space> path, as its VIP is not reachable from here.
+ */
+async function wcpLogin(lab: Lab, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const m = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   const decoded = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
   const colon = decoded.indexOf(':');
   const user =
     colon > 0 ? authenticateSso(lab.world, decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
   if (!user) return send(res, { status: 401, body: { error: 'the username or password is incorrect' } });
+  const raw = await readBody(req);
+  if (!Buffer.isBuffer(raw)) return send(res, raw);
+  let guest: { guest_cluster_name?: unknown; guest_cluster_namespace?: unknown } = {};
+  if (raw.length) {
+    try {
+      guest = JSON.parse(raw.toString('utf8')) as typeof guest;
+    } catch {
+      return send(res, { status: 400, body: { error: 'the request body is not JSON' } });
+    }
+  }
+  let server: string | undefined;
+  if (guest && typeof guest === 'object' && guest.guest_cluster_name !== undefined) {
+    const t =
+      typeof guest.guest_cluster_name === 'string' && typeof guest.guest_cluster_namespace === 'string'
+        ? tkcLogin(lab.world, user, guest.guest_cluster_namespace, guest.guest_cluster_name)
+        : undefined;
+    if (!t)
+      return send(res, {
+        status: 404,
+        body: {
+          error: `Unable to find a Tanzu Kubernetes cluster "${String(guest.guest_cluster_name)}" in vSphere Namespace "${String(guest.guest_cluster_namespace)}", or you have no access to it.`,
+        },
+      });
+    server = `/clusters/${encodeURIComponent(t.space)}`;
+  }
   const { token } = mintToken(lab, user);
-  send(res, { status: 200, body: { session_id: token } });
+  send(res, {
+    status: 200,
+    body: { session_id: token, ...(server ? { guest_cluster_server: server } : {}) },
+  });
 }
 
 function sendOr404(res: ServerResponse, body: unknown): void {

@@ -10,6 +10,7 @@ import { GROUP, VCENTER } from '../vcenter/kinds';
 import { ssoPrincipal } from '../vcenter/sso';
 import type { World } from '../world';
 import { roleOn } from './namespaces';
+import { tkcOfSpace, tkcRole } from './access';
 
 const ALLOW: Decision = { allowed: true };
 const DENY: Decision = { allowed: false };
@@ -58,7 +59,11 @@ export function supervisorAuthorizer(w: World): Authorizer {
   const supervisorFlavored = (cluster: string) => w.api.flavorOf(cluster) === 'supervisor';
   return {
     authorize(a) {
-      if (isSystem(a.user) || !supervisorFlavored(a.cluster)) return ALLOW;
+      if (isSystem(a.user)) return ALLOW;
+      // a guest cluster: cluster-admin for those who may edit its vSphere Namespace, nothing for others
+      const tkc = w.api.flavorOf(a.cluster) === 'guest' ? tkcOfSpace(a.cluster) : undefined;
+      if (tkc) return tkcRole(w, a.user, tkc.namespace) ? ALLOW : DENY;
+      if (!supervisorFlavored(a.cluster)) return ALLOW;
       // asking what one may do is always allowed
       if (a.group === 'authorization.k8s.io') return ALLOW;
       const who = whoOf(a.user);

@@ -12,6 +12,7 @@ async function setup() {
   lab = newLab({ scenario: defaultScenario() });
   runningSupervisor(lab);
   const session = createShell(lab, { write: () => {}, terminal: false });
+  session.env.set('KUBECTL_VSPHERE_PASSWORD', 'VMware1!');
   const run = async (line: string) => {
     await session.runScript(`${line} > /out.txt 2> /err.txt`);
     return {
@@ -247,5 +248,52 @@ describe('a TanzuKubernetesCluster', () => {
       'No resources found in demo namespace.\n',
     );
     expect((await run('kubectl get svc -n demo')).err).toBe('No resources found in demo namespace.\n');
+  });
+
+  it('is reached with kubectl vsphere login --tanzu-kubernetes-cluster-name, as cluster-admin for editors only', async () => {
+    const { run, apply } = await setup();
+    await run('govc namespace.access.set -principal devops@vsphere.local -role edit demo');
+    await run('govc namespace.access.set -principal viewer@vsphere.local -role view demo');
+    await apply('tkc.yaml', tkcYaml({ workers: 1 }));
+    for (let i = 0; i < 15; i++) lab.advance(60_000);
+    const vip = (await run("kubectl get tkc tkc-01 -n demo -o jsonpath='{.status.apiEndpoints[0].host}'"))
+      .out;
+    expect(vip).toMatch(/^192\.168\.30\.\d+$/);
+    const login = (user: string) =>
+      run(
+        `kubectl vsphere login --server=192.168.30.1 --vsphere-username ${user} --tanzu-kubernetes-cluster-name tkc-01 --tanzu-kubernetes-cluster-namespace demo --insecure-skip-tls-verify`,
+      );
+    expect((await login('devops@vsphere.local')).out).toBe(
+      'Logged in successfully.\n\nYou have access to the following contexts:\n   192.168.30.1\n   demo\n   tkc-01\n\n' +
+        'If the context you wish to use is not in this list, you may need to try\nlogging in again later, or contact your cluster administrator.\n\n' +
+        'To change context, use `kubectl config use-context <workload name>`\n',
+    );
+    expect((await run('kubectl config get-contexts tkc-01 --no-headers')).out).toMatch(
+      new RegExp(
+        `^ +tkc-01 +${vip.replace(/\./g, '\\.')} +wcp:${vip.replace(/\./g, '\\.')}:devops@vsphere\\.local +\n$`,
+      ),
+    );
+    expect((await run('kubectl config use-context tkc-01')).out).toBe('Switched to context "tkc-01".\n');
+    const nodes = (await run('kubectl get nodes')).out.split('\n');
+    expect(nodes[0]).toMatch(/^NAME +STATUS +ROLES +AGE +VERSION$/);
+    expect(
+      nodes
+        .slice(1, -1)
+        .map((l) => l.split(/ +/).slice(1, 3).join(' '))
+        .sort(),
+    ).toEqual(['Ready <none>', 'Ready control-plane,master']);
+    expect((await run('kubectl get pods -n kube-system -o name')).out).toContain(
+      'pod/kube-apiserver-tkc-01-control-plane-',
+    );
+    // a viewer of the namespace has no way in
+    expect(await login('viewer@vsphere.local')).toMatchObject({
+      status: 1,
+      err: 'Error: Unable to find a Tanzu Kubernetes cluster "tkc-01" in vSphere Namespace "demo", or you have no access to it.\n',
+    });
+    expect(await login('devops@vsphere.local')).toMatchObject({ status: 0 });
+    await run('govc namespace.access.rm -principal devops@vsphere.local demo');
+    expect((await run('kubectl --context tkc-01 get nodes')).err).toBe(
+      'Error from server (Forbidden): nodes is forbidden: User "sso:devops@vsphere.local" cannot list resource "nodes" in API group "" at the cluster scope\n',
+    );
   });
 });

@@ -135,15 +135,18 @@ export async function vsphere(
   const names = [host];
   for (const w of r.workloads) {
     if (w.cluster) {
-      // a TKC: its own cluster entry, at its control plane's address
+      // a TKC: a cluster entry and a user named after its control plane's address, as the plugin writes them
+      const vip = w.server ? new URL(w.server).hostname : host;
+      const tkcUser = `wcp:${vip}:${r.principal}`;
       clusters = upsert(clusters, {
-        name: w.cluster,
+        name: vip,
         cluster: {
           server: w.server ?? `https://${host}:6443`,
           ...(insecure ? { 'insecure-skip-tls-verify': true } : {}),
         },
       });
-      contexts = upsert(contexts, { name: w.cluster, context: { cluster: w.cluster, user } });
+      users = upsert(users, { name: tkcUser, user: { token: r.token } });
+      contexts = upsert(contexts, { name: w.cluster, context: { cluster: vip, user: tkcUser } });
       names.push(w.cluster);
     } else {
       contexts = upsert(contexts, {
