@@ -19,6 +19,7 @@ import {
 } from '../../api/schema';
 import type { KubeObject } from '../../api/types';
 import { VMOP_GROUP } from '../supervisor/kinds';
+import { tanzuKubernetesClusterV1alpha1 } from './tkcV1alpha1';
 
 export const RUN_GROUP = 'run.tanzu.vmware.com';
 export const CAPI_GROUP = 'cluster.x-k8s.io';
@@ -215,6 +216,14 @@ export const tanzuKubernetesClusterKind: KindDefinition = {
     conditionColumn('Ready', 'Ready'),
     conditionColumn('TKR Compatible', 'TanzuKubernetesReleaseCompatible'),
     conditionColumn('Updates Available', 'UpdatesAvailable', 'message'),
+  ],
+  alsoServed: [
+    tanzuKubernetesClusterV1alpha1({
+      volume,
+      network: networkSettings,
+      storage: storageSettings,
+      condition: capiCondition,
+    }),
   ],
 };
 
