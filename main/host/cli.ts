@@ -16,6 +16,7 @@ import { labTls } from './endpoint/tls';
 import { groupsOf, principalName } from '../sim/vcenter/sso';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createShell } from '../shell';
+import { runLabsCli } from '../labs/cli';
 
 const usage = `usage: npm run lab -- <command> [flags]
 
@@ -24,6 +25,7 @@ commands:
   kubeconfig   print a kubeconfig for the lab's endpoint (the lab must not be open elsewhere)
   shell        the lab shell in this terminal; with -c 'CMD; CMD' or --script FILE it runs them and exits
   info         print where the lab lives and what it holds
+  labs         guided labs and exam mode: labs ls, labs check LAB [--step N], … (labs --help)
 
 flags:
   --data-dir DIR   where labs are kept (default ~/.local/share/supervisor-lab)
@@ -150,6 +152,17 @@ async function shellCommand(
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'labs')
+    return runLabsCli(argv.slice(1), {
+      open: (o) =>
+        Lab.open({
+          path: labPath(resolveDataDir(o), o.lab),
+          wall: () => Date.now(),
+          scenario: defaultScenario(),
+        }),
+      root: join(appRoot, 'resources', 'labs'),
+      scenarios: shippedScenarios,
+    });
   let parsed;
   try {
     parsed = parseArgs({

@@ -95,6 +95,31 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (snapshot, cluster, grp, kind, namespace, name)
   ) WITHOUT ROWID;
   `,
+  // 5: guided labs and exam mode (main/labs) — the learner's progress per lab and the exam attempts.
+  // Neither is part of the environment: snapshots, restores and resets leave them as they are.
+  `
+  CREATE TABLE lab_progress (
+    lab_id       TEXT PRIMARY KEY,
+    started_at   INTEGER NOT NULL,
+    current_step INTEGER NOT NULL,
+    completed    TEXT NOT NULL,
+    hints_shown  INTEGER NOT NULL DEFAULT 0,
+    updated_at   INTEGER NOT NULL,
+    finished_at  INTEGER
+  ) WITHOUT ROWID;
+  CREATE TABLE exam_attempts (
+    id           INTEGER PRIMARY KEY,
+    seed         TEXT NOT NULL,
+    tasks        TEXT NOT NULL,
+    started_at   INTEGER NOT NULL,
+    deadline     INTEGER NOT NULL,
+    lab_time     INTEGER NOT NULL,
+    finished_at  INTEGER,
+    score        INTEGER,
+    max_score    INTEGER,
+    report       TEXT
+  );
+  `,
 ];
 
 export const schemaVersion = migrations.length;
