@@ -46,6 +46,8 @@ export interface AdmissionAttributes {
   /** the stored object (UPDATE and DELETE) */
   oldObject?: KubeObject;
   dryRun: boolean;
+  /** warnings a plugin gives the client (kubectl prints them as "Warning: …"); admitted all the same */
+  warnings?: string[];
 }
 
 export interface AdmissionPlugin {

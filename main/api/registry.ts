@@ -82,7 +82,7 @@ export interface KindDefinition {
   /** metadata.generation is kept and bumped on spec changes (default: the schema has a spec) */
   generation?: boolean;
   /** name format: DNS-1123 subdomain (default) or label, or vSphere inventory names (`SupervisorControlPlaneVM (1)`) */
-  nameFormat?: 'subdomain' | 'label' | 'vsphere';
+  nameFormat?: 'subdomain' | 'label' | 'vsphere' | 'path';
   /** the API-space flavors that serve this kind (`vcenter`, `supervisor`, `guest`); default: all */
   flavors?: string[];
   /** verbs served (default: all) */

@@ -196,9 +196,19 @@ const labelValueRe = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 export function nameErrors(
   name: string,
-  format: 'subdomain' | 'label' | 'vsphere',
+  format: 'subdomain' | 'label' | 'vsphere' | 'path',
   field = 'metadata.name',
 ): StatusCause[] {
+  if (format === 'path') {
+    // path.ValidatePathSegmentName, as RBAC's kinds have it (`psp:vmware-system-privileged`)
+    const msg =
+      name === '.' || name === '..'
+        ? `may not be '${name}'`
+        : /[/%]/.test(name)
+          ? `may not contain '${name.includes('/') ? '/' : '%'}'`
+          : undefined;
+    return msg ? [{ field, reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${msg}` }] : [];
+  }
   if (format === 'vsphere') {
     // vCenter inventory names: up to 80 characters, no path separators, no surrounding spaces.
     if (name.length <= 80 && !/[/\\%]/.test(name) && name.trim() === name) return [];

@@ -106,10 +106,10 @@ export class Writer {
     return this.objects.store.transaction(() => {
       if (!m.name && m.generateName) m.name = this.generateName(kind, o.cluster, namespace, m.generateName);
       kind.defaults?.(obj);
-      this.admit('mutate', 'CREATE', kind, obj, undefined, o);
+      warnings.push(...this.admit('mutate', 'CREATE', kind, obj, undefined, o));
       this.validate(kind, obj, undefined);
       this.checkNamespaceActive(kind, o.cluster, namespace);
-      this.admit('validate', 'CREATE', kind, obj, undefined, o);
+      warnings.push(...this.admit('validate', 'CREATE', kind, obj, undefined, o));
       m.uid = newUid(this.random);
       m.creationTimestamp = this.timestamp();
       kind.prepareForCreate?.(obj);
@@ -473,6 +473,7 @@ export class Writer {
       object: obj,
       oldObject: old,
       dryRun: o.dryRun,
+      warnings: [],
     };
   }
 
@@ -484,9 +485,10 @@ export class Writer {
     obj: KubeObject | undefined,
     old: KubeObject | undefined,
     o: WriteOptions,
-  ): void {
+  ): string[] {
     const attrs = this.attributes(op, kind, obj, old, o);
     for (const p of this.admission) p[phase]?.(attrs);
+    return attrs.warnings ?? [];
   }
 
   private lastStamp = { ms: Number.NaN, text: '' };

@@ -21,6 +21,8 @@ import { tkrController } from './tkgs/catalogue';
 import { tkcAdmission } from './tkgs/admission';
 import { tkcController } from './tkgs/controller';
 import { quotaAdmission, quotaController } from './quota';
+import { guestPodController } from './tkgs/guestPods';
+import { guestPodSecurityAdmission } from './tkgs/podSecurity';
 import { vspherePodAdmission, vspherePodController, vspherePodLogs } from './supervisor/pods';
 import { supervisorAuthorizer } from './supervisor/authorizer';
 import { namespaceAdmission, namespaceController } from './supervisor/namespaces';
@@ -116,6 +118,7 @@ export class Lab {
         storageProtectionAdmission(),
         registryAdmission(client),
         tkcAdmission(this.world),
+        guestPodSecurityAdmission(this.world),
       );
       this.api.logSource = vspherePodLogs(this.world, this.api.logSource);
       for (const controller of [
@@ -130,6 +133,7 @@ export class Lab {
         registryController,
         tkrController,
         tkcController,
+        guestPodController,
       ]) {
         this.runtime.register(controller(this.world));
       }

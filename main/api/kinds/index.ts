@@ -17,6 +17,7 @@ import { selfSubjectAccessReviewKind } from './authorization';
 import { nodeKind } from './node';
 import { persistentVolumeKind } from './persistentvolume';
 import { podKind } from './pod';
+import { rbacKinds } from './rbac';
 import { limitRangeKind, resourceQuotaKind } from './quota';
 import { storageClassKind } from './storage';
 
@@ -41,6 +42,7 @@ export function registerCoreKinds(registry: Registry): void {
     resourceQuotaKind,
     limitRangeKind,
     storageClassKind,
+    ...rbacKinds,
   ]) {
     registry.register(k);
   }

@@ -20,16 +20,13 @@ const status = (n: KubeObject) => (n.status ?? {}) as NodeStatus;
 const address = (n: KubeObject, type: string) =>
   status(n).addresses?.find((a) => a.type === type)?.address ?? '<none>';
 
-/** STATUS as kubectl prints it: Ready / NotReady / Unknown, with SchedulingDisabled when cordoned. */
+/**
+ * STATUS as the API server's printer writes it: Ready, NotReady for a Ready condition that is False or
+ * Unknown (a node that stopped reporting), Unknown with no Ready condition; SchedulingDisabled when cordoned.
+ */
 export function nodeStatusText(n: KubeObject): string {
   const ready = status(n).conditions?.find((c) => c.type === 'Ready');
-  const text = !ready
-    ? 'Unknown'
-    : ready.status === 'True'
-      ? 'Ready'
-      : ready.status === 'False'
-        ? 'NotReady'
-        : 'Unknown';
+  const text = !ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady';
   return (n.spec as { unschedulable?: boolean } | undefined)?.unschedulable
     ? `${text},SchedulingDisabled`
     : text;

@@ -34,7 +34,7 @@ const SCHEDULER = '~scheduler';
 /** the annotation that records both decisions: the scheduler's ranking and DRS's final placement */
 export const PLACEMENT_ANNOTATION = 'vmware-system-placement';
 /** the lab's own bookkeeping of a pod's lifecycle (times are lab time) */
-const STATE_ANNOTATION = 'vmware-system-lab/pod-state';
+export const STATE_ANNOTATION = 'vmware-system-lab/pod-state';
 
 /** A vSphere Pod's CRX VM is named after the pod and its namespace, within vCenter's 80 characters. */
 export function crxName(namespace: string, pod: string): string {
@@ -45,7 +45,7 @@ export function crxName(namespace: string, pod: string): string {
   return `${n.slice(0, 71)}~${h.toString(16).padStart(8, '0')}`;
 }
 
-interface Container {
+export interface Container {
   name: string;
   image: string;
   command?: string[];
@@ -54,7 +54,7 @@ interface Container {
   ports?: { containerPort: number }[];
 }
 
-interface PodSpec {
+export interface PodSpec {
   nodeName?: string;
   containers: Container[];
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
@@ -70,7 +70,7 @@ interface PodSpec {
 }
 
 /** What the lab keeps about a pod between reconciles. */
-interface PodState {
+export interface PodState {
   /** when the current step completes */
   until?: string;
   step?: 'creating' | 'pulling' | 'starting' | 'running' | 'backoff' | 'exited';
@@ -89,7 +89,7 @@ interface PodState {
 }
 
 const podSpec = (p: KubeObject) => (p.spec ?? {}) as unknown as PodSpec;
-const stateOf = (p: KubeObject): PodState => {
+export const stateOf = (p: KubeObject): PodState => {
   const raw = p.metadata.annotations?.[STATE_ANNOTATION];
   return raw ? (JSON.parse(raw) as PodState) : {};
 };
@@ -157,7 +157,8 @@ export function vspherePodAdmission(w: World): AdmissionPlugin {
 /** A pod's log: the image's startup lines, then what its command writes, up to lab time now. */
 export function vspherePodLogs(w: World, fallback: LogSource): LogSource {
   return (r) => {
-    if (r.cluster !== SUPERVISOR_SPACE && w.api.flavorOf(r.cluster) !== 'supervisor') return fallback(r);
+    // vSphere Pods, and pods in guest clusters (whose kubelets keep the same bookkeeping)
+    if (r.cluster === VCENTER) return fallback(r);
     const st = stateOf(r.pod);
     if (!st.startedAt) return fallback(r);
     const c = podSpec(r.pod).containers.find((x) => x.name === r.container);
@@ -209,7 +210,7 @@ function segmentGateway(p: KubeObject): string {
 }
 
 /** How long a container runs before it exits: undefined for one that keeps running. */
-function runsFor(c: Container, service: boolean): number | undefined {
+export function runsFor(c: Container, service: boolean): number | undefined {
   const cmd = [...(c.command ?? []), ...(c.args ?? [])].join(' ');
   if (!cmd) return service ? undefined : 0;
   if (/while\s+true|sleep\s+infinity|tail\s+-f|nginx|httpd|--?serve|server/.test(cmd)) return undefined;
@@ -303,7 +304,7 @@ export function vspherePodController(w: World): Controller {
   };
 }
 
-interface Candidate {
+export interface Candidate {
   node: KubeObject;
   allocatedMilli: number;
   allocatedMiB: number;
@@ -312,7 +313,7 @@ interface Candidate {
 }
 
 /** kube-scheduler's filters, in its words for what fails. */
-function filter(
+export function filter(
   pod: KubeObject,
   c: Candidate,
   size: { cpuMilli: number; memMiB: number },
@@ -385,12 +386,13 @@ function claimsBlock(w: World, pod: KubeObject): string | undefined {
 }
 
 /** kube-scheduler's "0/4 nodes are available: 1 node(s) were unschedulable, 3 Insufficient cpu." */
-function unschedulableMessage(total: number, reasons: string[]): string {
+export function unschedulableMessage(total: number, reasons: string[]): string {
   const counts = new Map<string, number>();
   for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  // sortReasonsHistogram: "<count> <reason>" strings in Go's sort.Strings order
   const parts = [...counts.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([r, n]) => (r.startsWith('node(s)') ? `${n} ${r}` : `${n} ${r}`));
+    .map(([r, n]) => `${n} ${r}`)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
 }
 
@@ -1009,7 +1011,12 @@ function start(
   return runsForMs === undefined ? undefined : { requeueAfterMs: runsForMs };
 }
 
-function conditions(pod: KubeObject, ready: boolean, at: string, reason?: string): Record<string, unknown>[] {
+export function conditions(
+  pod: KubeObject,
+  ready: boolean,
+  at: string,
+  reason?: string,
+): Record<string, unknown>[] {
   const v = ready ? 'True' : 'False';
   const r = reason ?? (ready ? undefined : 'ContainersNotReady');
   const notReady = ready
@@ -1032,7 +1039,7 @@ function conditions(pod: KubeObject, ready: boolean, at: string, reason?: string
   ) as Record<string, unknown>[];
 }
 
-function waiting(pod: KubeObject, reason: string, message?: string): Record<string, unknown>[] {
+export function waiting(pod: KubeObject, reason: string, message?: string): Record<string, unknown>[] {
   return podSpec(pod).containers.map((c) => ({
     name: c.name,
     image: c.image,

@@ -272,15 +272,25 @@ function build(w: World, tkc: KubeObject): { requeueAfterMs: number } | undefine
 
   // 6. The guest cluster
   const running = views.filter((v) => v.running && !v.machine.metadata.deletionTimestamp);
+  // a node exists once its VM first ran; it stays (NotReady) while the VM is down, as after a host failure
+  const joined = views.filter(
+    (v) =>
+      !v.machine.metadata.deletionTimestamp &&
+      v.vcVm &&
+      (v.running || (v.machine.status as { nodeRef?: unknown } | undefined)?.nodeRef),
+  );
   const guest = syncGuest(
     w,
     tkc,
-    running.map((v) => ({
+    joined.map((v) => ({
       name: v.machine.metadata.name!,
       role: v.role,
       ip: vmIp(v) ?? '',
       pool: v.pool,
       since: (v.vcVm && vmStatus(v.vcVm).poweredOnAt) || rfc3339(new Date(now)),
+      up: v.running,
+      cpus: (v.vcVm!.spec as { numCPUs?: number }).numCPUs ?? 2,
+      memoryMiB: (v.vcVm!.spec as { memoryMB?: number }).memoryMB ?? 4096,
     })),
     version,
   );
@@ -609,7 +619,10 @@ function syncMachine(w: World, tkc: KubeObject, capiCluster: KubeObject, v: Node
     phase,
     bootstrapReady: true,
     infrastructureReady: v.running,
-    ...(v.running ? { nodeRef: { apiVersion: 'v1', kind: 'Node', name: v.machine.metadata.name } } : {}),
+    // the node, once it joined, stays the machine's while its VM is down
+    ...(v.running || (v.machine.status as { nodeRef?: unknown } | undefined)?.nodeRef
+      ? { nodeRef: { apiVersion: 'v1', kind: 'Node', name: v.machine.metadata.name } }
+      : {}),
     ...(v.running && st.ips?.[0] ? { addresses: [{ type: 'InternalIP', address: st.ips[0] }] } : {}),
   };
   const providerID = v.running ? `vsphere://${v.vcVm.metadata.uid}` : undefined;

@@ -8,6 +8,7 @@ import type { KubeObject } from '../../api/types';
 import type { World } from '../world';
 import { storageClassName, type NamespaceSpec } from '../supervisor/namespaces';
 import { tkcSpec } from './admission';
+import { defaultPodSecurity } from './podSecurity';
 
 /** The API space of a TKC's guest cluster. */
 export const guestSpace = (namespace: string, name: string): string => `tkc:${namespace}:${name}`;
@@ -19,6 +20,11 @@ export interface GuestNode {
   pool?: string;
   /** when its VM powered on */
   since: string;
+  /** whether its VM runs (a node whose VM stopped goes NotReady) */
+  up: boolean;
+  /** the VM class's CPUs and memory, which the kubelet reports as capacity */
+  cpus: number;
+  memoryMiB: number;
 }
 
 export interface GuestState {
@@ -31,7 +37,8 @@ export interface GuestState {
 export const NODE_READY_MS = 60_000;
 
 const SYSTEM_NAMESPACES = ['vmware-system-auth', 'vmware-system-cloud-provider', 'vmware-system-csi'];
-const COMPONENT = 'tkgs.lab/component';
+export const COMPONENT_LABEL = 'tkgs.lab/component';
+const COMPONENT = COMPONENT_LABEL;
 
 interface Component {
   namespace: string;
@@ -206,14 +213,18 @@ export function syncGuest(w: World, tkc: KubeObject, nodes: GuestNode[], version
   for (const n of SYSTEM_NAMESPACES)
     if (!g.tryGet('namespaces', '', n))
       g.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } });
+  const minor = Number(/^v?\d+\.(\d+)/.exec(version)?.[1] ?? 21);
+  defaultPodSecurity(g, minor);
 
   // Nodes
   const kubelet = version.replace(/-.*$/, '');
   const distribution = version.replace(/\+/g, '_');
   const byName = new Map(nodes.map((n) => [n.name, n]));
   let ready = 0;
+  const existingNodes = g.list('nodes').items;
+  const cidrs = new Set(existingNodes.map((x) => (x.spec as { podCIDR?: string } | undefined)?.podCIDR));
   for (const n of nodes) {
-    const isReady = now >= Date.parse(n.since) + NODE_READY_MS;
+    const isReady = n.up && now >= Date.parse(n.since) + NODE_READY_MS;
     if (isReady) ready++;
     const labels: Record<string, string> = {
       'beta.kubernetes.io/arch': 'amd64',
@@ -230,18 +241,27 @@ export function syncGuest(w: World, tkc: KubeObject, nodes: GuestNode[], version
           }),
     };
     const stamp = rfc3339(new Date(Date.parse(n.since) + NODE_READY_MS));
+    const lost = 'Kubelet stopped posting node status.';
     const conditions = [
-      ['MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
-      ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
-      ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
-      isReady
-        ? ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status. AppArmor enabled']
-        : [
-            'Ready',
-            'False',
-            'KubeletNotReady',
-            'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
-          ],
+      n.up
+        ? ['MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available']
+        : ['MemoryPressure', 'Unknown', 'NodeStatusUnknown', lost],
+      n.up
+        ? ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure']
+        : ['DiskPressure', 'Unknown', 'NodeStatusUnknown', lost],
+      n.up
+        ? ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available']
+        : ['PIDPressure', 'Unknown', 'NodeStatusUnknown', lost],
+      !n.up
+        ? ['Ready', 'Unknown', 'NodeStatusUnknown', lost]
+        : isReady
+          ? ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status. AppArmor enabled']
+          : [
+              'Ready',
+              'False',
+              'KubeletNotReady',
+              'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
+            ],
     ].map(([type, status, reason, message]) => ({
       type,
       status,
@@ -250,7 +270,22 @@ export function syncGuest(w: World, tkc: KubeObject, nodes: GuestNode[], version
       reason,
       message,
     }));
+    // what the VM class gives, less the kubelet's reservations
+    const capacity = {
+      cpu: String(n.cpus),
+      memory: `${n.memoryMiB * 1024}Ki`,
+      pods: '110',
+      'ephemeral-storage': '16454244Ki',
+    };
+    const allocatable = {
+      cpu: String(n.cpus),
+      memory: `${Math.max(0, n.memoryMiB - 100) * 1024}Ki`,
+      pods: '110',
+      'ephemeral-storage': '15164005166',
+    };
     const status = {
+      capacity,
+      allocatable,
       conditions,
       addresses: [
         { type: 'InternalIP', address: n.ip },
@@ -276,6 +311,12 @@ export function syncGuest(w: World, tkc: KubeObject, nodes: GuestNode[], version
       },
     };
     let node = g.tryGet('nodes', '', n.name);
+    let podCIDR = '';
+    if (!node) {
+      for (let i = 1; i < 256 && !podCIDR; i++)
+        if (!cidrs.has(`192.168.${i}.0/24`)) podCIDR = `192.168.${i}.0/24`;
+      cidrs.add(podCIDR);
+    }
     if (!node)
       node = g.create({
         apiVersion: 'v1',
@@ -283,15 +324,28 @@ export function syncGuest(w: World, tkc: KubeObject, nodes: GuestNode[], version
         metadata: { name: n.name, labels },
         spec: {
           providerID: `vsphere://${n.name}`,
-          podCIDR: '',
+          podCIDR,
+          podCIDRs: [podCIDR],
           ...(n.role === 'controlplane'
             ? { taints: [{ key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' }] }
             : {}),
         },
       });
     const was = JSON.stringify((node.status as { conditions?: unknown } | undefined)?.conditions ?? []);
+    // the node lifecycle controller's taint on a node that stopped reporting
+    const taints = ((node.spec as { taints?: { key: string; effect: string }[] }).taints ?? []).filter(
+      (t) => t.key !== 'node.kubernetes.io/unreachable',
+    );
+    if (!n.up) taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' });
+    if (JSON.stringify(taints) !== JSON.stringify((node.spec as { taints?: unknown[] }).taints ?? [])) {
+      const spec = { ...(node.spec as object), taints } as Record<string, unknown>;
+      if (!taints.length) delete spec.taints;
+      node = g.update({ ...node, spec });
+    }
     if (
       was !== JSON.stringify(conditions) ||
+      JSON.stringify((node.status as { allocatable?: unknown } | undefined)?.allocatable) !==
+        JSON.stringify(allocatable) ||
       JSON.stringify((node.status as { nodeInfo?: unknown } | undefined)?.nodeInfo) !==
         JSON.stringify(status.nodeInfo)
     )
@@ -303,8 +357,7 @@ export function syncGuest(w: World, tkc: KubeObject, nodes: GuestNode[], version
   // System pods
   const spec = tkcSpec(tkc);
   const cni = spec.settings?.network?.cni?.name ?? 'antrea';
-  const minor = Number(/^v?\d+\.(\d+)/.exec(version)?.[1] ?? 21);
-  const readyNodes = nodes.filter((n) => now >= Date.parse(n.since) + NODE_READY_MS);
+  const readyNodes = nodes.filter((n) => n.up && now >= Date.parse(n.since) + NODE_READY_MS);
   let podsMissing = 0;
   for (const c of components(cni, minor)) {
     const existing = g.list('pods', {

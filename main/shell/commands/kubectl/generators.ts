@@ -811,6 +811,113 @@ function createServiceAccount(
   );
 }
 
+// ---- clusterrolebinding, rolebinding ----------------------------------------------------------------
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** The subjects of create (cluster)rolebinding: users, groups, then service accounts, as kubectl lists them. */
+function bindingSubjects(ctx: CommandContext, f: FlagSet): Record<string, string>[] | undefined {
+  const subjects: Record<string, string>[] = [
+    ...f.list('user').map((name) => ({ kind: 'User', apiGroup: RBAC_GROUP, name })),
+    ...f.list('group').map((name) => ({ kind: 'Group', apiGroup: RBAC_GROUP, name })),
+  ];
+  for (const sa of f.list('serviceaccount')) {
+    const parts = sa.split(':');
+    if (parts.length !== 2 || !parts[1]) {
+      ctx.err('error: serviceaccount must be <namespace>:<name>\n');
+      return undefined;
+    }
+    subjects.push({ kind: 'ServiceAccount', namespace: parts[0]!, name: parts[1] });
+  }
+  return subjects;
+}
+
+const SUBJECT_FLAGS: Flag[] = [
+  { long: 'user', kind: 'array' },
+  { long: 'group', kind: 'array' },
+  { long: 'serviceaccount', kind: 'array' },
+];
+
+function createClusterRoleBinding(
+  api: ApiServer,
+  k: WorkloadContext,
+  ctx: CommandContext,
+  argv: string[],
+): number {
+  const f = parse(argv, [
+    ...COMMON,
+    { long: 'clusterrole', kind: 'string', required: true },
+    ...SUBJECT_FLAGS,
+  ]);
+  const c = complete(ctx, k, 'create clusterrolebinding', f);
+  if (!c) return 1;
+  const subjects = bindingSubjects(ctx, f);
+  if (!subjects) return 1;
+  const binding: KubeObject = {
+    apiVersion: `${RBAC_GROUP}/v1`,
+    kind: 'ClusterRoleBinding',
+    metadata: { name: c.name },
+    roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: f.str('clusterrole') ?? '' },
+    ...(subjects.length ? { subjects } : {}),
+  };
+  return send(
+    api,
+    k,
+    ctx,
+    c,
+    binding,
+    {
+      group: RBAC_GROUP,
+      version: 'v1',
+      resource: 'clusterrolebindings',
+      namespaced: false,
+      label: `clusterrolebinding.${RBAC_GROUP}`,
+    },
+    statusError,
+  );
+}
+
+function createRoleBinding(api: ApiServer, k: WorkloadContext, ctx: CommandContext, argv: string[]): number {
+  const f = parse(argv, [
+    ...COMMON,
+    { long: 'clusterrole', kind: 'string' },
+    { long: 'role', kind: 'string' },
+    ...SUBJECT_FLAGS,
+  ]);
+  const c = complete(ctx, k, 'create rolebinding', f);
+  if (!c) return 1;
+  const clusterRole = f.str('clusterrole') ?? '';
+  const role = f.str('role') ?? '';
+  if ((clusterRole === '') === (role === '')) {
+    ctx.err('error: exactly one of clusterrole or role must be specified\n');
+    return 1;
+  }
+  const subjects = bindingSubjects(ctx, f);
+  if (!subjects) return 1;
+  const binding: KubeObject = {
+    apiVersion: `${RBAC_GROUP}/v1`,
+    kind: 'RoleBinding',
+    metadata: { name: c.name },
+    roleRef: { apiGroup: RBAC_GROUP, kind: role ? 'Role' : 'ClusterRole', name: role || clusterRole },
+    ...(subjects.length ? { subjects } : {}),
+  };
+  return send(
+    api,
+    k,
+    ctx,
+    c,
+    binding,
+    {
+      group: RBAC_GROUP,
+      version: 'v1',
+      resource: 'rolebindings',
+      namespaced: true,
+      label: `rolebinding.${RBAC_GROUP}`,
+    },
+    statusError,
+  );
+}
+
 /** `kubectl create GENERATOR …`: argv starts at the generator's name (or create's flags before it). */
 export function createGenerated(
   api: ApiServer,
@@ -842,6 +949,10 @@ export function createGenerated(
       return withFlags(ctx, path, k.now(), () => createServiceAccount(api, k, ctx, rest));
     case 'job':
       return withFlags(ctx, path, k.now(), () => createJob(api, k, ctx, rest));
+    case 'clusterrolebinding':
+      return withFlags(ctx, path, k.now(), () => createClusterRoleBinding(api, k, ctx, rest));
+    case 'rolebinding':
+      return withFlags(ctx, path, k.now(), () => createRoleBinding(api, k, ctx, rest));
     default:
       ctx.err(`error: kubectl create ${name} is not available in the lab shell\n`);
       return 1;

@@ -1,0 +1,517 @@
+// Pods in a guest cluster: its kube-scheduler places them on the worker nodes by what each node's VM
+// class offers (CPU and memory requests against allocatable, taints, nodeSelector, required affinity),
+// and each node's kubelet pulls the images and runs the containers, with an address from the node's pod
+// CIDR. The images come from the same simulated registries as vSphere Pods'. A node whose VM stopped
+// (its host failed) goes NotReady; its pods are evicted after the default toleration and their
+// controllers make new ones on the nodes left. The system pods the TKG Service runs (tkgs/guest.ts) are
+// not this controller's.
+import { rfc3339 } from '../../api/environment';
+import type { ApiClient } from '../../api/client';
+import { parseQuantity, milliValue, quantityValue } from '../../api/quantity';
+import type { KubeObject } from '../../api/types';
+import { lifecycle } from '../lifecycle';
+import { keyFor, splitKey, type Controller } from '../runtime/controllers';
+import { formatIp, parseCidr } from '../vcenter/ipv4';
+import type { World } from '../world';
+import { pullFor } from '../supervisor/harbor';
+import { pullTimeMs } from '../supervisor/images';
+import {
+  conditions,
+  filter,
+  podSize,
+  runsFor,
+  stateOf,
+  STATE_ANNOTATION,
+  unschedulableMessage,
+  waiting,
+  type Candidate,
+  type PodSpec,
+  type PodState,
+} from '../supervisor/pods';
+import { COMPONENT_LABEL } from './guest';
+
+const SCHEDULER = '~scheduler';
+const isGuest = (w: World, space: string) => w.api.flavorOf(space) === 'guest';
+const podSpec = (p: KubeObject) =>
+  (p.spec ?? {}) as unknown as PodSpec & {
+    securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
+  };
+const phaseOf = (p: KubeObject) => (p.status as { phase?: string } | undefined)?.phase;
+const readyOf = (n: KubeObject) =>
+  ((n.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).find(
+    (c) => c.type === 'Ready',
+  );
+/** the system's pods (tkgs/guest.ts) run on their own */
+const systemPod = (p: KubeObject) => p.metadata.labels?.[COMPONENT_LABEL] !== undefined;
+
+export function guestPodController(w: World): Controller {
+  /** spaces that may have pods waiting for a node */
+  const pending = new Set<string>();
+  return {
+    name: 'guest-pods',
+    watches: [
+      {
+        group: '',
+        kind: 'Pod',
+        map: (o, cluster) => {
+          if (!isGuest(w, cluster) || systemPod(o)) return [];
+          const key = keyFor(cluster, o.metadata.namespace, o.metadata.name!);
+          if (podSpec(o).nodeName) return [key];
+          pending.add(cluster);
+          return [keyFor(cluster, '', SCHEDULER), key];
+        },
+      },
+      {
+        group: '',
+        kind: 'Node',
+        map: (o, cluster) => {
+          if (!isGuest(w, cluster)) return [];
+          const keys = pending.has(cluster) ? [keyFor(cluster, '', SCHEDULER)] : [];
+          // a node that went NotReady (or came back): its kubelet's pods
+          if (readyOf(o)?.status !== 'True' || o.metadata.deletionTimestamp)
+            for (const p of w
+              .k8s(cluster)
+              .list('pods', { fieldSelector: `spec.nodeName=${o.metadata.name}` })
+              .items.filter((p) => !systemPod(p)))
+              keys.push(keyFor(cluster, p.metadata.namespace, p.metadata.name!));
+          return keys;
+        },
+      },
+    ],
+    reconcile(key) {
+      const { cluster, namespace, name } = splitKey(key);
+      if (!isGuest(w, cluster) || !w.api.hasApiSpace(cluster)) return;
+      if (name === SCHEDULER) {
+        if (schedule(w, cluster) === 0) pending.delete(cluster);
+        return undefined;
+      }
+      const g = w.k8s(cluster);
+      const pod = g.tryGet('pods', namespace, name);
+      if (!pod || systemPod(pod) || !podSpec(pod).nodeName) return undefined;
+      return kubelet(w, g, pod);
+    },
+  };
+}
+
+/** A node's allocatable CPU (millicores) and memory (MiB), as the kubelet reports it. */
+function allocatable(n: KubeObject): { milli: number; mib: number } {
+  const a = (n.status as { allocatable?: { cpu?: string; memory?: string } } | undefined)?.allocatable ?? {};
+  const cpu = parseQuantity(a.cpu ?? '0');
+  const mem = parseQuantity(a.memory ?? '0');
+  return { milli: cpu ? milliValue(cpu) : 0, mib: mem ? quantityValue(mem) / 2 ** 20 : 0 };
+}
+
+/** One pass of the guest cluster's kube-scheduler; returns how many pods still wait for a node. */
+function schedule(w: World, space: string): number {
+  const g = w.k8s(space);
+  const pods = g.list('pods').items;
+  const waitingPods = pods.filter(
+    (p) => !podSpec(p).nodeName && !p.metadata.deletionTimestamp && !systemPod(p),
+  );
+  if (!waitingPods.length) return 0;
+  const nodes = g.list('nodes').items.filter((n) => !n.metadata.deletionTimestamp);
+  const candidates = new Map<string, Candidate>(
+    nodes.map((n) => {
+      const a = allocatable(n);
+      return [
+        n.metadata.name!,
+        { node: n, allocatedMilli: 0, allocatedMiB: 0, capacityMilli: a.milli, capacityMiB: a.mib },
+      ];
+    }),
+  );
+  // what scoring counts: requests, with kube-scheduler's non-zero defaults (100m, 200Mi) for containers
+  // that ask for nothing, so that pods without requests spread too
+  const scored = new Map<string, { milli: number; mib: number }>(
+    [...candidates.keys()].map((n) => [n, { milli: 0, mib: 0 }]),
+  );
+  const nonZero = (p: KubeObject) => {
+    const s = podSize(p);
+    const n = Math.max(1, podSpec(p).containers?.length ?? 1);
+    return { milli: s.cpuMilli || 100 * n, mib: s.memMiB || 200 * n };
+  };
+  for (const p of pods) {
+    const node = podSpec(p).nodeName ?? '';
+    const c = candidates.get(node);
+    if (!c || ['Succeeded', 'Failed'].includes(phaseOf(p) ?? '')) continue;
+    const s = podSize(p);
+    c.allocatedMilli += s.cpuMilli;
+    c.allocatedMiB += s.memMiB;
+    const z = nonZero(p);
+    scored.get(node)!.milli += z.milli;
+    scored.get(node)!.mib += z.mib;
+  }
+  const now = rfc3339(new Date(w.now()));
+  let left = 0;
+  for (const pod of waitingPods.sort((a, b) =>
+    a.metadata.creationTimestamp! < b.metadata.creationTimestamp! ? -1 : 0,
+  )) {
+    const size = podSize(pod);
+    const reasons: string[] = [];
+    let best: { c: Candidate; score: number } | undefined;
+    for (const c of candidates.values()) {
+      const why = filter(pod, c, size);
+      if (why) {
+        reasons.push(why);
+        continue;
+      }
+      // least allocated, as kube-scheduler's default scoring
+      const used = scored.get(c.node.metadata.name!)!;
+      const z = nonZero(pod);
+      const score =
+        ((c.capacityMilli - used.milli - z.milli) / Math.max(1, c.capacityMilli) +
+          (c.capacityMiB - used.mib - z.mib) / Math.max(1, c.capacityMiB)) /
+        2;
+      if (
+        !best ||
+        score > best.score ||
+        (score === best.score && c.node.metadata.name! < best.c.node.metadata.name!)
+      )
+        best = { c, score };
+    }
+    if (!best) {
+      left++;
+      const message = candidates.size
+        ? unschedulableMessage(candidates.size, reasons)
+        : 'no nodes available to schedule pods';
+      const cond = (
+        (pod.status as { conditions?: { type: string; message?: string }[] } | undefined)?.conditions ?? []
+      ).find((c) => c.type === 'PodScheduled');
+      if (cond?.message !== message) {
+        g.updateStatus({
+          ...pod,
+          status: {
+            ...(pod.status as object),
+            phase: 'Pending',
+            conditions: [
+              {
+                type: 'PodScheduled',
+                status: 'False',
+                lastProbeTime: null,
+                lastTransitionTime: now,
+                reason: 'Unschedulable',
+                message,
+              },
+            ],
+          },
+        });
+        w.recorder.event(g, pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
+      }
+      continue;
+    }
+    best.c.allocatedMilli += size.cpuMilli;
+    best.c.allocatedMiB += size.memMiB;
+    const z = nonZero(pod);
+    scored.get(best.c.node.metadata.name!)!.milli += z.milli;
+    scored.get(best.c.node.metadata.name!)!.mib += z.mib;
+    const node = best.c.node.metadata.name!;
+    g.bind(pod.metadata.namespace!, pod.metadata.name!, node);
+    w.recorder.event(
+      g,
+      pod,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
+      'default-scheduler',
+    );
+  }
+  return left;
+}
+
+/** The images Docker Hub's official builds run as root; images built to run unprivileged say so. */
+const runsAsRoot = (image: string) => !/unprivileged|nonroot|non-root|bitnami\//.test(image);
+
+/** A pod address from the node's pod CIDR that no other pod on the node holds. */
+function podAddress(g: ApiClient, node: KubeObject, pod: KubeObject): string | undefined {
+  const r = parseCidr((node.spec as { podCIDR?: string } | undefined)?.podCIDR ?? '');
+  if (!r) return undefined;
+  const taken = new Set(
+    g
+      .list('pods', { fieldSelector: `spec.nodeName=${node.metadata.name}` })
+      .items.filter((p) => p.metadata.uid !== pod.metadata.uid)
+      .map((p) => stateOf(p).ip),
+  );
+  for (let ip = r.first + 2; ip < r.last; ip++) if (!taken.has(formatIp(ip))) return formatIp(ip);
+  return undefined;
+}
+
+function setState(
+  g: ApiClient,
+  pod: KubeObject,
+  st: PodState,
+  status: Record<string, unknown> | undefined,
+): void {
+  const next = {
+    ...pod,
+    metadata: {
+      ...pod.metadata,
+      annotations: {
+        ...pod.metadata.annotations,
+        [STATE_ANNOTATION]: JSON.stringify(JSON.parse(JSON.stringify(st))),
+      },
+    },
+  };
+  if (status) g.updateWithStatus({ ...next, status: JSON.parse(JSON.stringify(status)) as object });
+  else g.update(next);
+}
+
+/** A bound pod on its node: the image pull, the containers, their exits; eviction when the node is lost. */
+function kubelet(w: World, g: ApiClient, pod: KubeObject): { requeueAfterMs: number } | undefined {
+  const ns = pod.metadata.namespace!;
+  const name = pod.metadata.name!;
+  const spec = podSpec(pod);
+  const nodeName = spec.nodeName!;
+  const now = w.now();
+  const stamp = (ms: number) => new Date(ms).toISOString();
+  const shown = (ms: number) => rfc3339(new Date(ms));
+  const source = `kubelet`;
+  const phase = phaseOf(pod);
+  if (phase === 'Succeeded' || phase === 'Failed') return undefined;
+  const node = g.tryGet('nodes', '', nodeName);
+  const st = stateOf(pod);
+  // the node is gone or NotReady: the node lifecycle controller evicts after the toleration
+  if (!node || readyOf(node)?.status !== 'True') {
+    if (st.lostAt === undefined) {
+      setState(
+        g,
+        pod,
+        { ...st, lostAt: stamp(now) },
+        st.step ? { ...(pod.status as object), conditions: conditions(pod, false, shown(now)) } : undefined,
+      );
+      return { requeueAfterMs: lifecycle.nodeMonitorGrace + lifecycle.podEvictionTimeout };
+    }
+    const evictAt = Date.parse(st.lostAt) + lifecycle.nodeMonitorGrace + lifecycle.podEvictionTimeout;
+    if (now < evictAt) return { requeueAfterMs: evictAt - now };
+    w.recorder.event(
+      g,
+      pod,
+      'Normal',
+      'TaintManagerEviction',
+      `Marking for deletion Pod ${ns}/${name}`,
+      'taint-controller',
+    );
+    g.delete('pods', ns, name);
+    return undefined;
+  }
+  if (st.lostAt !== undefined) {
+    // the node came back before the eviction: its VM rebooted, so the kubelet starts the containers again
+    const wasRunning = st.step === 'running' || st.step === 'exited';
+    setState(
+      g,
+      pod,
+      {
+        ...st,
+        lostAt: undefined,
+        ...(wasRunning ? { step: 'exited', restarts: (st.restarts ?? 0) + 1, until: stamp(now) } : {}),
+      },
+      undefined,
+    );
+    return { requeueAfterMs: 0 };
+  }
+  const results = spec.containers.map((c) => ({ c, r: pullFor(w, ns, c.image) }));
+  const failed = results.find((x) => !x.r.ok);
+  const until = st.until ? Date.parse(st.until) : 0;
+  switch (st.step ?? 'creating') {
+    case 'creating': {
+      for (const x of results)
+        w.recorder.event(g, pod, 'Normal', 'Pulling', `Pulling image "${x.c.image}"`, source);
+      const ms = pullTimeMs(results.reduce((s, x) => s + (x.r.ok ? x.r.sizeMB : 10), 0));
+      setState(
+        g,
+        pod,
+        { ...st, step: 'pulling', until: stamp(now + ms) },
+        {
+          phase: 'Pending',
+          hostIP: (node.status as { addresses?: { address: string }[] } | undefined)?.addresses?.[0]?.address,
+          conditions: conditions(pod, false, shown(now)),
+          containerStatuses: waiting(pod, 'ContainerCreating'),
+        },
+      );
+      return { requeueAfterMs: ms };
+    }
+    case 'pulling':
+    case 'backoff': {
+      if (now < until) return { requeueAfterMs: until - now };
+      if (failed && !failed.r.ok) {
+        const attempts = (st.pullAttempts ?? 0) + 1;
+        const backoff = Math.min(lifecycle.crashBackOffMax, lifecycle.imagePullBackOff * 2 ** (attempts - 1));
+        w.recorder.event(
+          g,
+          pod,
+          'Warning',
+          'Failed',
+          `Failed to pull image "${failed.c.image}": rpc error: code = ${/(not found|does not exist)/.test(failed.r.message) ? 'NotFound' : 'Unknown'} desc = ${failed.r.message}`,
+          source,
+        );
+        w.recorder.event(g, pod, 'Warning', 'Failed', 'Error: ErrImagePull', source);
+        setState(
+          g,
+          pod,
+          {
+            ...st,
+            step: 'backoff',
+            pullAttempts: attempts,
+            pullError: failed.r.message,
+            until: stamp(now + backoff),
+          },
+          {
+            ...(pod.status as object),
+            phase: 'Pending',
+            containerStatuses: waiting(
+              pod,
+              st.step === 'backoff' ? 'ImagePullBackOff' : 'ErrImagePull',
+              `Back-off pulling image "${failed.c.image}"`,
+            ),
+          },
+        );
+        return { requeueAfterMs: backoff };
+      }
+      for (const x of results)
+        w.recorder.event(
+          g,
+          pod,
+          'Normal',
+          'Pulled',
+          `Successfully pulled image "${x.c.image}" in ${(pullTimeMs(x.r.ok ? x.r.sizeMB : 10) / 1000).toFixed(3)}s`,
+          source,
+        );
+      // runAsNonRoot (the restricted policy sets it) with an image that runs as root: the kubelet refuses
+      const nonRoot = spec.containers.find((c) => {
+        const sc = (c as { securityContext?: { runAsNonRoot?: boolean; runAsUser?: number } })
+          .securityContext;
+        const must = sc?.runAsNonRoot ?? spec.securityContext?.runAsNonRoot;
+        const uid = sc?.runAsUser ?? spec.securityContext?.runAsUser;
+        return must === true && uid === undefined && runsAsRoot(c.image);
+      });
+      if (nonRoot) {
+        const message = `container has runAsNonRoot and image will run as root (pod: "${name}_${ns}(${pod.metadata.uid})", container: ${nonRoot.name})`;
+        w.recorder.event(g, pod, 'Warning', 'Failed', `Error: ${message}`, source);
+        setState(
+          g,
+          pod,
+          { ...st, step: 'backoff', until: stamp(now + lifecycle.crashBackOff) },
+          {
+            ...(pod.status as object),
+            phase: 'Pending',
+            containerStatuses: waiting(pod, 'CreateContainerConfigError', message),
+          },
+        );
+        return { requeueAfterMs: lifecycle.crashBackOff };
+      }
+      return start(w, g, pod, node, { ...st, pullError: undefined }, results, now);
+    }
+    case 'starting':
+    case 'exited':
+      if (now < until) return { requeueAfterMs: until - now };
+      return start(w, g, pod, node, st, results, now);
+    case 'running': {
+      if (st.runsForMs === undefined) return undefined;
+      if (now < until) return { requeueAfterMs: until - now };
+      const finishedAt = shown(now);
+      if ((spec.restartPolicy ?? 'Always') !== 'Always') {
+        setState(
+          g,
+          pod,
+          { ...st, step: 'exited', until: undefined },
+          {
+            ...(pod.status as object),
+            phase: 'Succeeded',
+            conditions: conditions(pod, false, finishedAt, 'PodCompleted'),
+            containerStatuses: spec.containers.map((c) => ({
+              name: c.name,
+              image: c.image,
+              ready: false,
+              started: false,
+              restartCount: st.restarts ?? 0,
+              state: {
+                terminated: { exitCode: 0, reason: 'Completed', startedAt: st.startedAt, finishedAt },
+              },
+            })),
+          },
+        );
+        return undefined;
+      }
+      const restarts = (st.restarts ?? 0) + 1;
+      const backoff = Math.min(lifecycle.crashBackOffMax, lifecycle.crashBackOff * 2 ** (restarts - 1));
+      w.recorder.event(g, pod, 'Warning', 'BackOff', 'Back-off restarting failed container', source);
+      setState(
+        g,
+        pod,
+        { ...st, step: 'exited', restarts, until: stamp(now + backoff) },
+        {
+          ...(pod.status as object),
+          phase: 'Running',
+          conditions: conditions(pod, false, finishedAt),
+          containerStatuses: spec.containers.map((c) => ({
+            name: c.name,
+            image: c.image,
+            ready: false,
+            started: false,
+            restartCount: restarts,
+            state: {
+              waiting: {
+                reason: 'CrashLoopBackOff',
+                message: `back-off ${backoff / 1000}s restarting failed container=${c.name} pod=${name}_${ns}(${pod.metadata.uid})`,
+              },
+            },
+            lastState: {
+              terminated: { exitCode: 0, reason: 'Completed', startedAt: st.startedAt, finishedAt },
+            },
+          })),
+        },
+      );
+      return { requeueAfterMs: backoff };
+    }
+  }
+  return undefined;
+}
+
+function start(
+  w: World,
+  g: ApiClient,
+  pod: KubeObject,
+  node: KubeObject,
+  st: PodState,
+  results: { c: PodSpec['containers'][number]; r: ReturnType<typeof pullFor> }[],
+  now: number,
+): { requeueAfterMs: number } | undefined {
+  const spec = podSpec(pod);
+  const ip = st.ip ?? podAddress(g, node, pod);
+  const lives = results.map((x) => runsFor(x.c, x.r.ok && x.r.service));
+  const runsForMs = lives.some((l) => l === undefined) ? undefined : Math.max(0, ...(lives as number[]));
+  for (const x of results) {
+    w.recorder.event(g, pod, 'Normal', 'Created', `Created container ${x.c.name}`, 'kubelet');
+    w.recorder.event(g, pod, 'Normal', 'Started', `Started container ${x.c.name}`, 'kubelet');
+  }
+  const startedAt = rfc3339(new Date(now));
+  setState(
+    g,
+    pod,
+    {
+      ...st,
+      step: 'running',
+      ip,
+      startedAt,
+      runsForMs,
+      until: runsForMs === undefined ? undefined : new Date(now + runsForMs).toISOString(),
+    },
+    {
+      ...(pod.status as object),
+      phase: 'Running',
+      podIP: ip,
+      podIPs: ip ? [{ ip }] : [],
+      startTime: (pod.status as { startTime?: string } | undefined)?.startTime ?? startedAt,
+      conditions: conditions(pod, true, startedAt),
+      containerStatuses: spec.containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: `docker.io/${c.image}@sha256:${'0'.repeat(64)}`,
+        containerID: `containerd://${pod.metadata.uid}-${c.name}`,
+        ready: true,
+        started: true,
+        restartCount: st.restarts ?? 0,
+        state: { running: { startedAt } },
+      })),
+    },
+  );
+  return runsForMs === undefined ? undefined : { requeueAfterMs: runsForMs };
+}

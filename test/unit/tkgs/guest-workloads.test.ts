@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Lab } from '../../../main/sim/lab';
+import { minutes, tkcLab, tkcYaml, type TkcLab } from '../../helpers/tkc';
+
+let t: TkcLab | undefined;
+afterEach(() => t?.lab.close());
+
+/** A running TKC with devops@vsphere.local logged in to it (the context is the cluster's). */
+async function guest(o: Parameters<typeof tkcYaml>[0] = {}) {
+  t = await tkcLab();
+  const { run, apply, lab } = t;
+  await run('govc namespace.access.set -principal devops@vsphere.local -role edit demo');
+  expect((await apply('tkc.yaml', tkcYaml(o))).status).toBe(0);
+  minutes(lab, 15);
+  const login = await run(
+    'kubectl vsphere login --server=192.168.30.1 --vsphere-username devops@vsphere.local --tanzu-kubernetes-cluster-name tkc-01 --tanzu-kubernetes-cluster-namespace demo --insecure-skip-tls-verify',
+  );
+  expect(login.status).toBe(0);
+  expect((await run('kubectl config use-context tkc-01')).status).toBe(0);
+  return t;
+}
+
+const settle = (lab: Lab, seconds = 30) => {
+  for (let i = 0; i < seconds; i++) lab.advance(1_000);
+};
+
+describe('workloads in a guest cluster (TKr v1.21: PodSecurityPolicy)', () => {
+  it("refuses a Deployment's pods until a PSP role is bound, then schedules them on the workers and runs them", async () => {
+    const { run, lab } = await guest();
+    // a bare pod, made by the learner (cluster-admin), runs under the privileged policy
+    expect((await run('kubectl run solo --image=nginx')).out).toBe('pod/solo created\n');
+    settle(lab);
+    expect(
+      (
+        await run(
+          "kubectl get pod solo -o jsonpath='{.status.phase} {.metadata.annotations.kubernetes\\.io/psp}'",
+        )
+      ).out,
+    ).toBe('Running vmware-system-privileged');
+    // a Deployment: created, but its ReplicaSet may not make pods
+    expect((await run('kubectl create deployment web --image=nginx --replicas=3')).out).toBe(
+      'deployment.apps/web created\n',
+    );
+    settle(lab, 5);
+    expect((await run('kubectl get pods -l app=web --no-headers')).err).toBe(
+      'No resources found in default namespace.\n',
+    );
+    const events = (
+      await run(
+        'kubectl get events --field-selector reason=FailedCreate -o custom-columns=MSG:.message --no-headers',
+      )
+    ).out;
+    expect(events).toMatch(
+      /^Error creating: pods "web-[a-z0-9]+-" is forbidden: PodSecurityPolicy: unable to admit pod: \[\]\n/,
+    );
+    expect((await run('kubectl get deploy web --no-headers')).out).toMatch(/^web +0\/3 +0 +0 /);
+    // the fix a learner looks up: bind the privileged policy to every authenticated service account
+    expect(
+      (
+        await run(
+          'kubectl create clusterrolebinding default-tkg-admin-privileged-binding --clusterrole=psp:vmware-system-privileged --group=system:serviceaccounts',
+        )
+      ).out,
+    ).toBe('clusterrolebinding.rbac.authorization.k8s.io/default-tkg-admin-privileged-binding created\n');
+    settle(lab, 60);
+    const pods = (await run('kubectl get pods -l app=web -o wide --no-headers')).out.trim().split('\n');
+    expect(pods).toHaveLength(3);
+    const workers = (await run('kubectl get nodes -l !node-role.kubernetes.io/master -o name')).out;
+    for (const line of pods) {
+      const [, ready, status, , , ip, node] = line.split(/ +/);
+      expect(`${ready} ${status}`).toBe('1/1 Running');
+      // an address from the node's pod CIDR, and only on a worker (the control plane is tainted)
+      expect(ip).toMatch(/^192\.168\.\d+\.\d+$/);
+      expect(workers).toContain(`node/${node}`);
+    }
+    expect((await run('kubectl get deploy web --no-headers')).out).toMatch(/^web +3\/3 +3 +3 /);
+    expect((await run('kubectl get psp --no-headers')).out).toMatch(
+      /^vmware-system-privileged +true +\* +RunAsAny +RunAsAny +RunAsAny +RunAsAny +false +\*\nvmware-system-restricted +false +RunAsAny +MustRunAsNonRoot +MustRunAs +MustRunAs +false +configMap,emptyDir,projected,secret,downwardAPI,persistentVolumeClaim\n$/,
+    );
+  });
+
+  it('runs a restricted-policy pod as non-root: an image that runs as root fails as the kubelet says', async () => {
+    const { run, lab } = await guest();
+    await run(
+      'kubectl create rolebinding restricted --clusterrole=psp:vmware-system-restricted --group=system:serviceaccounts -n default',
+    );
+    await run('kubectl create deployment web --image=nginx');
+    settle(lab, 30);
+    const pod = (await run('kubectl get pods -l app=web --no-headers')).out;
+    expect(pod).toMatch(/^web-[a-z0-9]+-[a-z0-9]{5} +0\/1 +CreateContainerConfigError +0 /);
+    const name = pod.split(/ +/)[0];
+    expect((await run(`kubectl describe pod ${name}`)).out).toMatch(
+      /Error: container has runAsNonRoot and image will run as root \(pod: "web-[a-z0-9-]+_default\([0-9a-f-]+\)", container: nginx\)/,
+    );
+    expect(
+      (await run(`kubectl get pod ${name} -o jsonpath='{.metadata.annotations.kubernetes\\.io/psp}'`)).out,
+    ).toBe('vmware-system-restricted');
+    // a privileged container is refused by the restricted policy, with the path and reason
+    t!.write(
+      'priv.yaml',
+      `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: priv
+spec:
+  selector:
+    matchLabels: {app: priv}
+  template:
+    metadata:
+      labels: {app: priv}
+    spec:
+      containers:
+      - name: c
+        image: busybox
+        command: [sleep, "3600"]
+        securityContext:
+          privileged: true
+`,
+    );
+    expect((await run('kubectl apply -f priv.yaml')).status).toBe(0);
+    settle(lab, 5);
+    expect(
+      (
+        await run(
+          'kubectl get events --field-selector reason=FailedCreate -o custom-columns=MSG:.message --no-headers',
+        )
+      ).out,
+    ).toContain(
+      'PodSecurityPolicy: unable to admit pod: [spec.containers[0].securityContext.privileged: Invalid value: true: Privileged containers are not allowed]',
+    );
+  });
+
+  it("leaves a pod that fits no worker Pending with the scheduler's reasons, and evicts pods from a node whose host failed", async () => {
+    const { run, lab } = await guest({ workers: 2 });
+    await run(
+      'kubectl create clusterrolebinding psp-all --clusterrole=psp:vmware-system-privileged --group=system:serviceaccounts',
+    );
+    // guaranteed-medium is 2 vCPUs: a pod asking for 3 fits nowhere
+    t!.write(
+      'big.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata:
+  name: big
+spec:
+  containers:
+  - name: c
+    image: nginx
+    resources:
+      requests:
+        cpu: "3"
+`,
+    );
+    await run('kubectl apply -f big.yaml');
+    settle(lab, 5);
+    expect((await run("kubectl get pod big -o jsonpath='{.status.conditions[0].message}'")).out).toBe(
+      '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/master: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.',
+    );
+    await run('kubectl create deployment web --image=nginx --replicas=4');
+    settle(lab, 30);
+    const placed = (
+      await run('kubectl get pods -l app=web -o jsonpath=\'{range .items[*]}{.spec.nodeName}{"\\n"}{end}\'')
+    ).out
+      .trim()
+      .split('\n');
+    expect(placed).toHaveLength(4);
+    // least allocated first: two on each worker
+    expect(new Set(placed).size).toBe(2);
+    // the host of one worker fails: HA restarts the VM elsewhere; meanwhile the node is NotReady
+    const worker = placed[0]!;
+    const host = (lab.world.vc.get('virtualmachines', '', worker).status as { host: string }).host;
+    expect((await run(`lab host fail ${host}`)).status).toBe(0);
+    settle(lab, 5);
+    expect((await run(`kubectl get node ${worker} --no-headers`)).out).toMatch(
+      new RegExp(`^${worker} +NotReady `),
+    );
+    minutes(lab, 8);
+    // the VM came back on another host and the node is Ready again; the Deployment has its four pods
+    expect((await run(`kubectl get node ${worker} --no-headers`)).out).toMatch(
+      new RegExp(`^${worker} +Ready `),
+    );
+    expect((await run('kubectl get deploy web --no-headers')).out).toMatch(/^web +4\/4 +4 +4 /);
+  });
+});
