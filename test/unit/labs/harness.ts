@@ -40,7 +40,14 @@ export function learner(): Learner {
       out = '';
       session.feed(`${text.replace(/\n+$/, '').replace(/\n/g, '\r')}\r`);
       await session.idle();
-      return out;
+      // what the commands printed, without the line editor's echo of what was typed
+      return (
+        out
+          .split('\n')
+          // eslint-disable-next-line no-control-regex -- the terminal's escape sequences
+          .map((line) => line.replace(/^.*\x1b\[\d+C/, ''))
+          .join('\n')
+      );
     },
   };
 }
