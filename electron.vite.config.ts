@@ -15,7 +15,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
-      externalizeDeps: true,
+      // a sandboxed preload can require only electron: zod (the contract's checks) is bundled in
+      externalizeDeps: { exclude: ['zod'] },
       // sandboxed preloads must be CommonJS
       rollupOptions: {
         input: { index: resolve(__dirname, 'preload/index.ts') },
@@ -26,7 +27,19 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'renderer'),
     plugins: [react()],
+    resolve: {
+      // monaco-yaml's worker reaches Monaco's worker by its file path, which Monaco's exports map no
+      // longer spells that way
+      alias: {
+        'monaco-editor/esm/vs/editor/editor.worker.js': resolve(
+          __dirname,
+          'node_modules/monaco-editor/esm/vs/editor/editor.worker.js',
+        ),
+      },
+    },
+    worker: { format: 'es' },
     build: {
+      chunkSizeWarningLimit: 8000,
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { Lab } from '../sim/lab';
 import { appRoot, appVersion } from './appInfo';
 import { startBrowserServer } from './browser/server';
+import { AppEngine } from './app/engine';
 import { labPath, resolveDataDir } from './dataDir';
 import { defaultScenario, shippedScenarios } from './scenarios';
 import { contextsFor, kubeconfig, mintToken } from './endpoint/kubeconfig';
@@ -35,7 +36,8 @@ flags:
   --user NAME      SSO user for kubeconfig (default administrator@vsphere.local)
   -c CMDS          shell: run these commands and exit with the last one's status
   --script FILE    shell: run the commands in FILE
-  --speed MODE     shell: stepped (default with -c/--script), realtime, or a speed factor such as 10
+  --speed MODE     shell: stepped (default with -c/--script), realtime, or a speed factor such as 10;
+                   serve: the same (default realtime)
 `;
 
 function parsePort(text: string, flag: string): number | undefined {
@@ -209,10 +211,19 @@ export async function main(argv: string[]): Promise<number> {
       const port = parsePort(values.port ?? '0', '--port');
       const apiPort = parsePort(values['api-port'] ?? '6443', '--api-port');
       if (port === undefined || apiPort === undefined) return 2;
+      // --speed stepped serves a lab whose time moves only when stepped (scripts, end-to-end tests)
+      const speedText = values.speed ?? 'realtime';
+      const speed = speedText === 'realtime' ? 1 : Number(speedText);
+      if (speedText !== 'stepped' && !(speed > 0)) {
+        process.stderr.write(
+          `error: invalid --speed: ${speedText} (stepped, realtime, or a factor such as 10)\n`,
+        );
+        return 2;
+      }
       const lab = Lab.open({
         path,
         wall,
-        clock: { kind: 'realtime', speed: 1 },
+        clock: speedText === 'stepped' ? { kind: 'stepped' } : { kind: 'realtime', speed },
         scenario: defaultScenario(),
       });
       const tls = await labTls(lab.store, values.lab ?? 'default');
@@ -226,18 +237,17 @@ export async function main(argv: string[]): Promise<number> {
         lab.close();
         return 1;
       }
+      const app = new AppEngine({ lab, labPath: path, version: appVersion, scenarios: shippedScenarios });
       const server = await startBrowserServer({
         rendererDir: join(appRoot, 'out', 'renderer'),
         port,
-        info: () => ({
-          name: 'Supervisor Lab',
-          version: appVersion,
-          lab: path,
-          labTime: lab.clock.now().toISOString(),
-        }),
+        host: app,
       });
       const admin = writeAdminKubeconfig(lab, endpoint.url, tls.caCert, dataDir, values.lab ?? 'default');
-      const ticker = setInterval(() => lab.settle(), 250);
+      const ticker = setInterval(() => {
+        lab.settle();
+        app.poll();
+      }, 250);
       const bookmarks = setInterval(() => lab.api.hub.bookmark(), 60_000);
       process.stdout.write(
         `Supervisor Lab ${appVersion}\nlab:            ${path}\nbrowser mode:   ${server.url}\nKubernetes API: ${endpoint.url}\nkubeconfig:     ${admin} (administrator@vsphere.local; export KUBECONFIG=${admin})\n`,
