@@ -13,8 +13,14 @@ export interface TkcLab {
   write(file: string, text: string): void;
 }
 
-export async function tkcLab(): Promise<TkcLab> {
-  const lab = newLab({ scenario: defaultScenario() });
+/** `vsphere`: the vCenter's version (the default lab's is 7.0.3), which decides the TKrs it can run. */
+export async function tkcLab(o: { vsphere?: string } = {}): Promise<TkcLab> {
+  const scenario = defaultScenario();
+  if (o.vsphere) {
+    scenario.vcenter.version = o.vsphere;
+    for (const c of scenario.clusters) c.hosts.version = o.vsphere;
+  }
+  const lab = newLab({ scenario });
   runningSupervisor(lab);
   const session = createShell(lab, { write: () => {}, terminal: false });
   session.env.set('KUBECTL_VSPHERE_PASSWORD', 'VMware1!');

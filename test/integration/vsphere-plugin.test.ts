@@ -188,6 +188,37 @@ describe.skipIf(!haveKubectl)(
         { env },
       );
       expect(pods.stdout).toContain('pod/kube-apiserver-tkc-01-control-plane-');
+      // the PodSecurityPolicy fix a learner types, as the real kubectl sends it
+      const ctx = ['--context', 'tkc-01'];
+      expect(
+        await s.kubectl(
+          [
+            ...ctx,
+            'create',
+            'clusterrolebinding',
+            'psp-all',
+            '--clusterrole=psp:vmware-system-privileged',
+            '--group=system:serviceaccounts',
+          ],
+          { env },
+        ),
+      ).toEqual({
+        code: 0,
+        stdout: 'clusterrolebinding.rbac.authorization.k8s.io/psp-all created\n',
+        stderr: '',
+      });
+      const crb = await s.kubectl(
+        [...ctx, 'get', 'clusterrolebinding', 'psp-all', '-o', 'wide', '--no-headers'],
+        {
+          env,
+        },
+      );
+      expect(crb.stdout).toMatch(
+        /^psp-all +ClusterRole\/psp:vmware-system-privileged +\d+[sm] {3,}system:serviceaccounts +\n$/,
+      );
+      expect((await s.kubectl([...ctx, 'get', 'psp', '-o', 'name'], { env })).stdout).toBe(
+        'podsecuritypolicy.policy/vmware-system-privileged\npodsecuritypolicy.policy/vmware-system-restricted\n',
+      );
       expect(await login('nope')).toMatchObject({
         code: 1,
         stderr:

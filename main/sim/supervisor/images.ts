@@ -43,6 +43,13 @@ const DOCKER_HUB: Record<string, ImageInfo> = {
     service: true,
     startup: () => NGINX_STARTUP,
   },
+  // nginx built to run as an unprivileged user (uid 101, port 8080): what Pod Security's restricted profile needs
+  'nginxinc/nginx-unprivileged': {
+    tags: /^(latest|stable|mainline|alpine|\d+(\.\d+){0,2}(-alpine)?)$/,
+    sizeMB: 70,
+    service: true,
+    startup: () => NGINX_STARTUP,
+  },
   'library/httpd': {
     tags: semver('(-alpine)?'),
     sizeMB: 60,

@@ -182,3 +182,74 @@ spec:
     expect((await run('kubectl get deploy web --no-headers')).out).toMatch(/^web +4\/4 +4 +4 /);
   });
 });
+
+describe('Pod Security Admission in guest clusters on vSphere 8 (TKr v1.25 warns, v1.26 enforces restricted)', () => {
+  const restrictedPod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: safe
+spec:
+  securityContext:
+    runAsNonRoot: true
+    runAsUser: 101
+    seccompProfile: {type: RuntimeDefault}
+  containers:
+  - name: web
+    image: nginxinc/nginx-unprivileged
+    securityContext:
+      allowPrivilegeEscalation: false
+      capabilities: {drop: [ALL]}
+`;
+
+  it('on v1.26 refuses a pod that breaks restricted, admits one that keeps it, and warns on a Deployment', async () => {
+    t = await tkcLab({ vsphere: '8.0.2' });
+    const { run, apply, lab, write } = t;
+    await run('govc namespace.access.set -principal devops@vsphere.local -role edit demo');
+    expect((await apply('tkc.yaml', tkcYaml({ tkr: 'v1.26.5---vmware.2-fips.1-tkg.1' }))).status).toBe(0);
+    minutes(lab, 15);
+    await run(
+      'kubectl vsphere login --server=192.168.30.1 --vsphere-username devops@vsphere.local --tanzu-kubernetes-cluster-name tkc-01 --tanzu-kubernetes-cluster-namespace demo --insecure-skip-tls-verify',
+    );
+    await run('kubectl config use-context tkc-01');
+    expect(await run('kubectl run bad --image=nginx')).toMatchObject({
+      status: 1,
+      err:
+        'Error from server (Forbidden): pods "bad" is forbidden: violates PodSecurity "restricted:latest": ' +
+        'allowPrivilegeEscalation != false (container "bad" must set securityContext.allowPrivilegeEscalation=false), ' +
+        'unrestricted capabilities (container "bad" must set securityContext.capabilities.drop=["ALL"]), ' +
+        'runAsNonRoot != true (pod or container "bad" must set securityContext.runAsNonRoot=true), ' +
+        'seccompProfile (pod or container "bad" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")\n',
+    });
+    write('safe.yaml', restrictedPod);
+    expect((await run('kubectl apply -f safe.yaml')).out).toBe('pod/safe created\n');
+    settle(lab);
+    expect((await run("kubectl get pod safe -o jsonpath='{.status.phase}'")).out).toBe('Running');
+    const deploy = await run('kubectl create deployment web --image=nginx');
+    expect(deploy.out).toBe('deployment.apps/web created\n');
+    expect(deploy.err).toMatch(
+      /^Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false/,
+    );
+    // a namespace labelled privileged runs what it likes
+    await run('kubectl create namespace legacy');
+    await run('kubectl label namespace legacy pod-security.kubernetes.io/enforce=privileged');
+    expect((await run('kubectl run old --image=nginx -n legacy')).out).toBe('pod/old created\n');
+  });
+
+  it('on v1.25 admits a pod that breaks restricted, with the warning', async () => {
+    t = await tkcLab({ vsphere: '8.0.2' });
+    const { run, apply, lab } = t;
+    expect((await apply('tkc.yaml', tkcYaml({ tkr: 'v1.25.7---vmware.3-fips.1-tkg.1' }))).status).toBe(0);
+    minutes(lab, 15);
+    await run(
+      'kubectl vsphere login --server=192.168.30.1 --vsphere-username administrator@vsphere.local --tanzu-kubernetes-cluster-name tkc-01 --tanzu-kubernetes-cluster-namespace demo --insecure-skip-tls-verify',
+    );
+    await run('kubectl config use-context tkc-01');
+    const r = await run('kubectl run loose --image=nginx');
+    expect(r).toMatchObject({ status: 0, out: 'pod/loose created\n' });
+    expect(r.err).toMatch(
+      /^Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false/,
+    );
+    // no PodSecurityPolicies on v1.25: the admission controller is gone with them
+    expect((await run('kubectl get psp')).err).toBe('No resources found\n');
+  });
+});

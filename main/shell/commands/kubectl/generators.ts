@@ -873,7 +873,7 @@ function createClusterRoleBinding(
       namespaced: false,
       label: `clusterrolebinding.${RBAC_GROUP}`,
     },
-    statusError,
+    (s) => wrapped('failed to create clusterrolebinding: ', s),
   );
 }
 
@@ -914,7 +914,7 @@ function createRoleBinding(api: ApiServer, k: WorkloadContext, ctx: CommandConte
       namespaced: true,
       label: `rolebinding.${RBAC_GROUP}`,
     },
-    statusError,
+    (s) => wrapped('failed to create rolebinding: ', s),
   );
 }
 

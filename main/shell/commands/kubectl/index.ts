@@ -40,8 +40,28 @@ export interface KubectlContext {
 /** The current context did not resolve: what kubectl prints instead of running the command. */
 class TargetError extends Error {}
 
-export function kubectlCommand(api: ApiServer, env: KubectlEnv): CommandFn {
+/**
+ * The API server as this command's client sees it: every response's warnings go to stderr as client-go's
+ * default warning handler prints them ("Warning: …"), whichever subcommand sent the request.
+ */
+function warningPrinter(api: ApiServer, err: (text: string) => void): ApiServer {
+  return new Proxy(api, {
+    get(target, prop) {
+      if (prop === 'request')
+        return (r: Parameters<ApiServer['request']>[0]) => {
+          const res = target.request(r);
+          for (const w of res.warnings ?? []) err(`Warning: ${w}\n`);
+          return res;
+        };
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+export function kubectlCommand(server: ApiServer, env: KubectlEnv): CommandFn {
   return (ctx) => {
+    const api = warningPrinter(server, (text) => ctx.err(text));
     const taken = takeGlobalFlags(ctx.argv);
     if ('error' in taken) {
       ctx.err(taken.error);

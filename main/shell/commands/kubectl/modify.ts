@@ -185,8 +185,6 @@ export function patch(api: ApiServer, k: KubectlContext, ctx: CommandContext, ar
     body,
   });
   if (r.status >= 400) return serverError(ctx, r.body);
-  // the server's warnings (an unknown field under fieldValidation Warn), as client-go prints them
-  for (const w of r.warnings ?? []) ctx.err(`Warning: ${w}\n`);
   const unchanged =
     (r.body as KubeObject).metadata.resourceVersion === (before.body as KubeObject).metadata.resourceVersion;
   ctx.out(`${typeName(t.kind)}/${t.name} patched${unchanged ? ' (no change)' : ''}\n`);
