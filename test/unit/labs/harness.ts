@@ -45,7 +45,7 @@ export function learner(): Learner {
         out
           .split('\n')
           // eslint-disable-next-line no-control-regex -- the terminal's escape sequences
-          .map((line) => line.replace(/^.*\x1b\[\d+C/, ''))
+          .map((line) => line.replace(/^[^]*\x1b\[\d+C/, ''))
           .join('\n')
       );
     },
