@@ -22,6 +22,8 @@ import { tkcAdmission } from './tkgs/admission';
 import { tkcController } from './tkgs/controller';
 import { quotaAdmission, quotaController } from './quota';
 import { guestPodController } from './tkgs/guestPods';
+import { guestLoadBalancerController } from './tkgs/guestServices';
+import { guestVolumeController } from './tkgs/guestVolumes';
 import { guestPodSecurityAdmission } from './tkgs/podSecurity';
 import { vspherePodAdmission, vspherePodController, vspherePodLogs } from './supervisor/pods';
 import { supervisorAuthorizer } from './supervisor/authorizer';
@@ -134,6 +136,8 @@ export class Lab {
         tkrController,
         tkcController,
         guestPodController,
+        guestLoadBalancerController,
+        guestVolumeController,
       ]) {
         this.runtime.register(controller(this.world));
       }

@@ -63,6 +63,12 @@ export function guestPodController(w: World): Controller {
       },
       {
         group: '',
+        kind: 'PersistentVolumeClaim',
+        map: (_o, cluster) =>
+          isGuest(w, cluster) && pending.has(cluster) ? [keyFor(cluster, '', SCHEDULER)] : [],
+      },
+      {
+        group: '',
         kind: 'Node',
         map: (o, cluster) => {
           if (!isGuest(w, cluster)) return [];
@@ -147,6 +153,19 @@ function schedule(w: World, space: string): number {
   )) {
     const size = podSize(pod);
     const reasons: string[] = [];
+    // the volume binding plugin: every claim there and bound (pvCSI binds them)
+    const claimProblem = claimsBlock(g, pod);
+    if (claimProblem) {
+      left++;
+      unschedulable(
+        w,
+        g,
+        pod,
+        `0/${candidates.size} nodes are available: ${claimProblem}. preemption: 0/${candidates.size} nodes are available: ${candidates.size} Preemption is not helpful for scheduling.`,
+        now,
+      );
+      continue;
+    }
     let best: { c: Candidate; score: number } | undefined;
     for (const c of candidates.values()) {
       const why = filter(pod, c, size);
@@ -173,29 +192,7 @@ function schedule(w: World, space: string): number {
       const message = candidates.size
         ? unschedulableMessage(candidates.size, reasons)
         : 'no nodes available to schedule pods';
-      const cond = (
-        (pod.status as { conditions?: { type: string; message?: string }[] } | undefined)?.conditions ?? []
-      ).find((c) => c.type === 'PodScheduled');
-      if (cond?.message !== message) {
-        g.updateStatus({
-          ...pod,
-          status: {
-            ...(pod.status as object),
-            phase: 'Pending',
-            conditions: [
-              {
-                type: 'PodScheduled',
-                status: 'False',
-                lastProbeTime: null,
-                lastTransitionTime: now,
-                reason: 'Unschedulable',
-                message,
-              },
-            ],
-          },
-        });
-        w.recorder.event(g, pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
-      }
+      unschedulable(w, g, pod, message, now);
       continue;
     }
     best.c.allocatedMilli += size.cpuMilli;
@@ -215,6 +212,45 @@ function schedule(w: World, space: string): number {
     );
   }
   return left;
+}
+
+function unschedulable(w: World, g: ApiClient, pod: KubeObject, message: string, now: string): void {
+  const cond = (
+    (pod.status as { conditions?: { type: string; message?: string }[] } | undefined)?.conditions ?? []
+  ).find((c) => c.type === 'PodScheduled');
+  if (cond?.message === message) return;
+  g.updateStatus({
+    ...pod,
+    status: {
+      ...(pod.status as object),
+      phase: 'Pending',
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: now,
+          reason: 'Unschedulable',
+          message,
+        },
+      ],
+    },
+  });
+  w.recorder.event(g, pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
+}
+
+/** Why a pod's claims keep it from a node, in kube-scheduler's words, if they do. */
+function claimsBlock(g: ApiClient, pod: KubeObject): string | undefined {
+  const volumes = (pod.spec as { volumes?: { persistentVolumeClaim?: { claimName?: string } }[] }).volumes;
+  let unbound = false;
+  for (const v of volumes ?? []) {
+    const claim = v.persistentVolumeClaim?.claimName;
+    if (!claim) continue;
+    const pvc = g.tryGet('persistentvolumeclaims', pod.metadata.namespace!, claim);
+    if (!pvc) return `persistentvolumeclaim "${claim}" not found`;
+    if ((pvc.status as { phase?: string } | undefined)?.phase !== 'Bound') unbound = true;
+  }
+  return unbound ? 'pod has unbound immediate PersistentVolumeClaims' : undefined;
 }
 
 /** The images Docker Hub's official builds run as root; images built to run unprivileged say so. */

@@ -253,3 +253,111 @@ spec:
     expect((await run('kubectl get psp')).err).toBe('No resources found\n');
   });
 });
+
+describe('services and volumes in a guest cluster, through the Supervisor', () => {
+  it('gives a LoadBalancer Service an IP from the Supervisor ingress range, and takes it back on delete', async () => {
+    const { run, lab } = await guest();
+    await run(
+      'kubectl create clusterrolebinding psp-all --clusterrole=psp:vmware-system-privileged --group=system:serviceaccounts',
+    );
+    await run('kubectl create deployment web --image=nginx --replicas=2');
+    expect((await run('kubectl expose deployment web --port=80 --type=LoadBalancer')).out).toBe(
+      'service/web exposed\n',
+    );
+    settle(lab, 30);
+    const row = (await run('kubectl get svc web --no-headers')).out;
+    expect(row).toMatch(/^web +LoadBalancer +10\.\d+\.\d+\.\d+ +192\.168\.30\.\d+ +80:3\d{4}\/TCP +\d+s\n$/);
+    const ip = row.split(/ +/)[3]!;
+    // on the Supervisor: a VirtualMachineService in the TKC's namespace, load-balancing the workers
+    await run('kubectl config use-context demo');
+    const vmsvc = (await run('kubectl get virtualmachineservices -n demo tkc-01-default-web -o yaml')).out;
+    expect(vmsvc).toContain('type: LoadBalancer');
+    expect(vmsvc).toContain('capw.vmware.com/cluster.role: worker');
+    expect((await run('kubectl get svc tkc-01-default-web -n demo --no-headers')).out).toContain(` ${ip} `);
+    await run('kubectl config use-context tkc-01');
+    expect((await run('kubectl describe svc web')).out).toMatch(
+      /Normal +EnsuringLoadBalancer +.*service-controller +Ensuring load balancer\n.*Normal +EnsuredLoadBalancer +.*Ensured load balancer/s,
+    );
+    expect((await run('kubectl delete svc web')).out).toBe('service "web" deleted\n');
+    settle(lab, 5);
+    await run('kubectl config use-context demo');
+    expect((await run('kubectl get svc tkc-01-default-web -n demo')).err).toBe(
+      'Error from server (NotFound): services "tkc-01-default-web" not found\n',
+    );
+  });
+
+  it('binds a guest PVC through a Supervisor PVC that counts against the namespace quota; over quota it stays Pending', async () => {
+    const { run, lab, write } = await guest();
+    await run(
+      'kubectl create clusterrolebinding psp-all --clusterrole=psp:vmware-system-privileged --group=system:serviceaccounts',
+    );
+    // the vSphere administrator sets a 3 GiB limit on the namespace's storage class
+    expect((await run('govc namespace.update -storage-limit k8s-gold=3 demo')).status).toBe(0);
+    const pvc = (name: string, size: string) => `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: ${name}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: k8s-gold
+  resources:
+    requests:
+      storage: ${size}
+`;
+    write('data.yaml', pvc('data', '2Gi'));
+    expect((await run('kubectl apply -f data.yaml')).out).toBe('persistentvolumeclaim/data created\n');
+    settle(lab, 30);
+    const row = (await run('kubectl get pvc data --no-headers')).out;
+    expect(row).toMatch(/^data +Bound +pvc-[0-9a-f-]{36} +2Gi +RWO +k8s-gold +/);
+    const pv = row.split(/ +/)[2]!;
+    expect(
+      (await run(`kubectl get pv ${pv} -o jsonpath='{.spec.csi.driver} {.spec.claimRef.name}'`)).out,
+    ).toBe('csi.vsphere.vmware.com data');
+    // the Supervisor's claim, and the quota it uses
+    await run('kubectl config use-context demo');
+    const sup = (await run('kubectl get pvc -n demo --no-headers')).out;
+    expect(sup).toMatch(/^[0-9a-f-]{36}-[0-9a-f-]{36} +Bound +pvc-[0-9a-f-]{36} +2Gi +RWO +k8s-gold +/);
+    expect((await run('kubectl describe quota -n demo')).out).toMatch(
+      /k8s-gold\.storageclass\.storage\.k8s\.io\/requests\.storage +2Gi +3Gi/,
+    );
+    // a second claim would pass the limit: the Supervisor refuses it, the guest claim waits
+    await run('kubectl config use-context tkc-01');
+    write('more.yaml', pvc('more', '2Gi'));
+    await run('kubectl apply -f more.yaml');
+    settle(lab, 10);
+    expect((await run('kubectl get pvc more --no-headers')).out).toMatch(/^more +Pending +/);
+    expect((await run('kubectl describe pvc more')).out).toMatch(
+      /Warning +ProvisioningFailed +.*failed to provision volume with StorageClass "k8s-gold": .*exceeded quota/,
+    );
+    // a pod using the bound claim runs; deleting the claim (after the pod) releases the Supervisor's
+    write(
+      'pod.yaml',
+      `apiVersion: v1
+kind: Pod
+metadata:
+  name: db
+spec:
+  containers:
+  - name: db
+    image: nginx
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+  - name: data
+    persistentVolumeClaim: {claimName: data}
+`,
+    );
+    await run('kubectl apply -f pod.yaml');
+    settle(lab, 30);
+    expect((await run("kubectl get pod db -o jsonpath='{.status.phase}'")).out).toBe('Running');
+    await run('kubectl delete pod db');
+    await run('kubectl delete pvc data');
+    settle(lab, 30);
+    await run('kubectl config use-context demo');
+    expect((await run('kubectl describe quota -n demo')).out).toMatch(
+      /k8s-gold\.storageclass\.storage\.k8s\.io\/requests\.storage +2Gi +3Gi/,
+    );
+    // the refused claim got its volume once there was room
+    await run('kubectl config use-context tkc-01');
+    expect((await run('kubectl get pvc more --no-headers')).out).toMatch(/^more +Bound +/);
+  });
+});
