@@ -49,7 +49,8 @@ export class ExamEngine {
     private readonly progress: ProgressStore,
     private readonly scenarios: ScenarioSource,
     private readonly wall: () => number,
-    private readonly readHistory: (sinceLabMs: number) => HistoryEntry[],
+    /** the learner's commands from a length of the history file on, and that length now */
+    private readonly readHistory: { since(from: number): HistoryEntry[]; length(): number },
   ) {}
 
   private def(): ExamDef {
@@ -84,6 +85,7 @@ export class ExamEngine {
       startedAt: now,
       deadline: now + (o.minutes ?? exam.minutes) * 60_000,
       labTime: this.lab.clock.nowMs(),
+      historyFrom: this.readHistory.length(),
     });
     return this.view(attempt);
   }
@@ -101,7 +103,7 @@ export class ExamEngine {
     const a = this.progress.openAttempt();
     if (!a) throw new Error('no exam under way (start one with: labs exam start)');
     const pool = new Map(this.def().pool.map((t) => [t.id, t]));
-    const history = () => this.readHistory(a.labTime);
+    const history = () => this.readHistory.since(a.historyFrom);
     const tasks: ExamTaskReport[] = a.taskIds.map((id) => {
       const t = pool.get(id)!;
       const checks = t.checks.map((c) => {

@@ -70,7 +70,7 @@ export class Labs {
       this.progress,
       o.scenarios,
       o.wall ?? (() => Date.now()),
-      (since) => this.history(since),
+      { since: (from) => this.history(from), length: () => this.historyLength() },
     );
   }
 
@@ -108,7 +108,7 @@ export class Labs {
   async start(ref: string): Promise<LabProgress> {
     const lab = this.get(ref);
     await startEnvironment(this.lab, lab.start, this.o.scenarios);
-    return this.progress.start(lab.id, this.lab.clock.nowMs());
+    return this.progress.start(lab.id, this.lab.clock.nowMs(), this.historyLength());
   }
 
   /** The lab to resume: the one last worked on, with the step the learner is on. */
@@ -119,16 +119,24 @@ export class Labs {
     return { lab, step: Math.min(p.currentStep + 1, lab.steps.length), progress: p };
   }
 
-  /** The learner's commands (lab time in seconds) since a lab time in ms. */
-  history(sinceLabMs = 0): HistoryEntry[] {
-    let text = '';
+  private readHistoryFile(): string {
     try {
-      text = this.workspace.read(this.o.historyFile ?? '/.bash_history');
+      return this.workspace.read(this.o.historyFile ?? '/.bash_history');
     } catch {
-      return [];
+      return '';
     }
-    const since = Math.floor(sinceLabMs / 1000);
-    return parseHistory(text).filter((e) => e.at >= since);
+  }
+
+  /** How long the learner's history file is now (a lab starts counting commands from here). */
+  historyLength(): number {
+    return this.readHistoryFile().length;
+  }
+
+  /** The learner's commands, with their lab time, from a length of the history file on. */
+  history(from = 0): HistoryEntry[] {
+    const text = this.readHistoryFile();
+    // a history file rewritten shorter (cleared by hand) counts from its start
+    return parseHistory(text.length >= from ? text.slice(from) : text);
   }
 
   /**
@@ -140,7 +148,7 @@ export class Labs {
     const progress = this.progress.get(lab.id);
     const n = step ?? Math.min((progress?.currentStep ?? 0) + 1, lab.steps.length);
     const s = this.step(lab, n);
-    const ctx = { lab: this.lab, history: () => this.history(progress?.startedAt ?? 0) };
+    const ctx = { lab: this.lab, history: () => this.history(progress?.historyFrom ?? 0) };
     this.lab.api.flush();
     const checks = s.checks.map((c) => evaluateCheck(c, ctx));
     const passed = checks.every((c) => c.passed);

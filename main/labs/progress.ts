@@ -5,8 +5,10 @@ import type { Store } from '../store/store';
 
 export interface LabProgress {
   labId: string;
-  /** lab time (ms) the lab was last started or reset; history before it does not count */
+  /** lab time (ms) the lab was last started or reset */
   startedAt: number;
+  /** the length of the learner's history file then: commands before it do not count */
+  historyFrom: number;
   /** index of the step the learner is on (0-based); equals the step count once all are done */
   currentStep: number;
   /** ids of the steps whose checks have passed */
@@ -33,6 +35,8 @@ export interface ExamAttempt {
   deadline: number;
   /** lab time (ms) at the start */
   labTime: number;
+  /** the length of the learner's history file at the start */
+  historyFrom: number;
   finishedAt?: number;
   score?: number;
   maxScore?: number;
@@ -47,6 +51,7 @@ type ProgressRow = {
   hints_shown: number;
   updated_at: number;
   finished_at: number | null;
+  history_from: number;
 };
 
 type AttemptRow = {
@@ -60,11 +65,13 @@ type AttemptRow = {
   score: number | null;
   max_score: number | null;
   report: string | null;
+  history_from: number;
 };
 
 const toProgress = (r: ProgressRow): LabProgress => ({
   labId: r.lab_id,
   startedAt: r.started_at,
+  historyFrom: r.history_from,
   currentStep: r.current_step,
   completed: JSON.parse(r.completed) as string[],
   hintsShown: r.hints_shown,
@@ -79,6 +86,7 @@ const toAttempt = (r: AttemptRow): ExamAttempt => ({
   startedAt: r.started_at,
   deadline: r.deadline,
   labTime: r.lab_time,
+  historyFrom: r.history_from,
   ...(r.finished_at === null
     ? {}
     : {
@@ -111,16 +119,16 @@ export class ProgressStore {
   }
 
   /** The lab starts over: step 1, nothing done. */
-  start(labId: string, labTime: number): LabProgress {
+  start(labId: string, labTime: number, historyFrom: number): LabProgress {
     this.write(() =>
       this.store.db
         .prepare(
-          `INSERT INTO lab_progress (lab_id, started_at, current_step, completed, hints_shown, updated_at, finished_at)
-           VALUES (?, ?, 0, '[]', 0, ?, NULL)
-           ON CONFLICT (lab_id) DO UPDATE SET started_at = excluded.started_at, current_step = 0, completed = '[]',
-             hints_shown = 0, updated_at = excluded.updated_at, finished_at = NULL`,
+          `INSERT INTO lab_progress (lab_id, started_at, history_from, current_step, completed, hints_shown, updated_at, finished_at)
+           VALUES (?, ?, ?, 0, '[]', 0, ?, NULL)
+           ON CONFLICT (lab_id) DO UPDATE SET started_at = excluded.started_at, history_from = excluded.history_from,
+             current_step = 0, completed = '[]', hints_shown = 0, updated_at = excluded.updated_at, finished_at = NULL`,
         )
-        .run(labId, labTime, labTime),
+        .run(labId, labTime, historyFrom, labTime),
     );
     return this.get(labId)!;
   }

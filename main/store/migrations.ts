@@ -120,6 +120,12 @@ export const migrations: readonly string[] = [
     report       TEXT
   );
   `,
+  // 6: where the learner's shell history stood (its length) when a lab or an exam started, so that
+  // only the commands typed since count, even within the same second of lab time.
+  `
+  ALTER TABLE lab_progress ADD COLUMN history_from INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE exam_attempts ADD COLUMN history_from INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const schemaVersion = migrations.length;
