@@ -83,7 +83,10 @@ export function strategicMerge(orig: unknown, patch: unknown, schema: Schema | u
       const cur = Array.isArray(out[k]) ? (out[k] as unknown[]) : [];
       if (mergeKey && strategy.includes('merge')) out[k] = mergeList(cur, v, mergeKey, cs?.items);
       else if (strategy.includes('merge')) out[k] = [...cur, ...v.filter((x) => !cur.includes(x))];
-      else out[k] = stripDirectives(v);
+      else
+        out[k] = stripDirectives(
+          v.filter((x) => !(isObject(x) && x.$patch === 'replace' && Object.keys(x).length === 1)),
+        );
     } else if (isObject(v)) {
       const merged = strategicMerge(out[k], v, cs);
       if (merged === undefined) delete out[k];

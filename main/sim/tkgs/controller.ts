@@ -19,7 +19,7 @@ import { freeSegment, heldSegments } from '../supervisor/segments';
 import { tkcSpec, type Topology } from './admission';
 import { tkrVersion } from './catalogue';
 import { CAPI_GROUP, conditionsOf, KCP_GROUP, RUN_GROUP } from './kinds';
-import { guestSpace, syncGuest } from './guest';
+import { COMPONENT_LABEL, guestSpace, NODE_READY_MS, syncGuest } from './guest';
 
 export { guestSpace };
 
@@ -27,6 +27,8 @@ export const TKC_FINALIZER = 'tanzukubernetescluster.run.tanzu.vmware.com';
 const CLUSTER_LABEL = 'cluster.x-k8s.io/cluster-name';
 const POOL_LABEL = 'run.tanzu.vmware.com/node-pool';
 const ROLE_LABEL = 'capw.vmware.com/cluster.role';
+/** on a Machine: the TKr version it was made from, which its node runs */
+const FULL_VERSION = 'run.tanzu.vmware.com/kubernetes-version';
 /** NCP's note of the node segments it gave a cluster, on the Cluster API Cluster */
 export const SEGMENT_ANNOTATION = 'ncp/subnet-';
 
@@ -231,12 +233,76 @@ function build(w: World, tkc: KubeObject): { requeueAfterMs: number } | undefine
           version,
         ),
       );
+  // an upgrade (a new TKr) rolls machines one at a time, a new one before an old one goes: the control
+  // plane first (KubeadmControlPlane's rollout), then each node pool (a MachineDeployment's, maxSurge 1)
+  const desired = version.replace(/-.*$/, '');
+  const live = (v: NodeView) => !v.machine.metadata.deletionTimestamp;
+  const outdated = (v: NodeView) => (v.machine.spec as { version?: string }).version !== desired;
+  const nodeReady = (v: NodeView) =>
+    v.running &&
+    v.vcVm !== undefined &&
+    now >= Date.parse(vmStatus(v.vcVm).poweredOnAt ?? '') + NODE_READY_MS;
+  const oldest = (vs: NodeView[]) =>
+    vs
+      .slice()
+      .sort((a, b) =>
+        a.machine.metadata.creationTimestamp! < b.machine.metadata.creationTimestamp! ? -1 : 1,
+      )[0]!;
+  const roll = (group: NodeView[], want: number, make: () => void): boolean => {
+    const old = group.filter(outdated);
+    if (!old.length) return false;
+    const fresh = group.filter((v) => !outdated(v));
+    if (!fresh.every(nodeReady) || !group.every((v) => v.running)) return true;
+    if (group.length <= want) make();
+    else {
+      const victim = oldest(old);
+      drainNode(w, tkc, victim.machine.metadata.name!);
+      deleteMachine(w, victim);
+    }
+    return true;
+  };
+  const cpRolling =
+    cpInitialized &&
+    roll(cpNodes.filter(live), wantCp, () =>
+      views.push(
+        makeMachine(
+          w,
+          tkc,
+          capiCluster,
+          kcp,
+          `${name}-control-plane-${randomSuffix(w.random)}`,
+          'controlplane',
+          undefined,
+          cp,
+          version,
+        ),
+      ),
+    );
   if (cpInitialized)
     for (const pool of pools) {
       const md = mds.get(pool.name!)!;
-      const have = views.filter((v) => v.role === 'worker' && v.pool === pool.name);
+      const have = views.filter((v) => v.role === 'worker' && v.pool === pool.name && live(v));
       const want = pool.replicas ?? 1;
       const hash = machineSetHash(md);
+      if (have.some(outdated)) {
+        if (!cpRolling)
+          roll(have, want, () =>
+            views.push(
+              makeMachine(
+                w,
+                tkc,
+                capiCluster,
+                md,
+                `${md.metadata.name}-${hash}-${randomSuffix(w.random)}`,
+                'worker',
+                pool.name,
+                pool,
+                version,
+              ),
+            ),
+          );
+        continue;
+      }
       for (let i = have.length; i < want; i++)
         views.push(
           makeMachine(
@@ -291,6 +357,7 @@ function build(w: World, tkc: KubeObject): { requeueAfterMs: number } | undefine
       up: v.running,
       cpus: (v.vcVm!.spec as { numCPUs?: number }).numCPUs ?? 2,
       memoryMiB: (v.vcVm!.spec as { memoryMB?: number }).memoryMB ?? 4096,
+      version: v.machine.metadata.annotations?.[FULL_VERSION],
     })),
     version,
   );
@@ -519,7 +586,13 @@ function makeMachine(
   const machine = k.create({
     apiVersion: `${CAPI_GROUP}/v1alpha3`,
     kind: 'Machine',
-    metadata: { name: machineName, namespace: ns, labels, ownerReferences: [owner(parent)] },
+    metadata: {
+      name: machineName,
+      namespace: ns,
+      labels,
+      annotations: { [FULL_VERSION]: version },
+      ownerReferences: [owner(parent)],
+    },
     spec: {
       clusterName: name,
       version: version.replace(/-.*$/, ''),
@@ -636,6 +709,33 @@ function syncMachine(w: World, tkc: KubeObject, capiCluster: KubeObject, v: Node
 
 function vmIp(v: NodeView): string | undefined {
   return v.vcVm ? (vmStatus(v.vcVm).ips?.[0] ?? (v.vcVm.spec as { ips?: string[] }).ips?.[0]) : undefined;
+}
+
+/**
+ * What Cluster API does before it deletes a machine: cordon its node and evict the pods the cluster's
+ * controllers will make again elsewhere (the system's own node agents and static pods stay).
+ */
+function drainNode(w: World, tkc: KubeObject, node: string): void {
+  const space = guestSpace(tkc.metadata.namespace!, tkc.metadata.name!);
+  if (!w.api.hasApiSpace(space)) return;
+  const g = w.k8s(space);
+  const n = g.tryGet('nodes', '', node);
+  if (!n) return;
+  if (!(n.spec as { unschedulable?: boolean }).unschedulable)
+    g.update({ ...n, spec: { ...(n.spec as object), unschedulable: true } });
+  for (const p of g.list('pods', { fieldSelector: `spec.nodeName=${node}` }).items) {
+    const owner = (p.metadata.ownerReferences ?? []).find((r) => r.controller);
+    if (!owner || p.metadata.labels?.[COMPONENT_LABEL] !== undefined) continue;
+    w.recorder.event(
+      g,
+      p,
+      'Normal',
+      'Killing',
+      `Stopping container ${(p.spec as { containers: { name: string }[] }).containers[0]?.name ?? ''}`,
+      'kubelet',
+    );
+    g.delete('pods', p.metadata.namespace!, p.metadata.name!);
+  }
 }
 
 function deleteMachine(w: World, v: NodeView): void {

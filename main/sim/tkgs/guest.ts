@@ -25,6 +25,8 @@ export interface GuestNode {
   /** the VM class's CPUs and memory, which the kubelet reports as capacity */
   cpus: number;
   memoryMiB: number;
+  /** the full version its machine runs (`v1.21.6+vmware.1-tkg.1.b3d708a`), during an upgrade an older one */
+  version?: string;
 }
 
 export interface GuestState {
@@ -217,13 +219,13 @@ export function syncGuest(w: World, tkc: KubeObject, nodes: GuestNode[], version
   defaultPodSecurity(g, minor);
 
   // Nodes
-  const kubelet = version.replace(/-.*$/, '');
-  const distribution = version.replace(/\+/g, '_');
   const byName = new Map(nodes.map((n) => [n.name, n]));
   let ready = 0;
   const existingNodes = g.list('nodes').items;
   const cidrs = new Set(existingNodes.map((x) => (x.spec as { podCIDR?: string } | undefined)?.podCIDR));
   for (const n of nodes) {
+    const kubelet = (n.version ?? version).replace(/-.*$/, '');
+    const distribution = (n.version ?? version).replace(/\+/g, '_');
     const isReady = n.up && now >= Date.parse(n.since) + NODE_READY_MS;
     if (isReady) ready++;
     const labels: Record<string, string> = {
@@ -331,6 +333,11 @@ export function syncGuest(w: World, tkc: KubeObject, nodes: GuestNode[], version
             : {}),
         },
       });
+    if (node.metadata.labels?.['run.tanzu.vmware.com/kubernetesDistributionVersion'] !== distribution)
+      node = g.update({
+        ...node,
+        metadata: { ...node.metadata, labels: { ...node.metadata.labels, ...labels } },
+      });
     const was = JSON.stringify((node.status as { conditions?: unknown } | undefined)?.conditions ?? []);
     // the node lifecycle controller's taint on a node that stopped reporting
     const taints = ((node.spec as { taints?: { key: string; effect: string }[] }).taints ?? []).filter(
@@ -405,7 +412,7 @@ export function syncGuest(w: World, tkc: KubeObject, nodes: GuestNode[], version
           tolerations: [{ operator: 'Exists' }],
           containers: Array.from({ length: c.containers }, (_, j) => ({
             name: j === 0 ? c.name : `${c.name}-${j}`,
-            image: `${c.image}:${kubelet.replace('+', '_')}`,
+            image: `${c.image}:${(byName.get(node.name)?.version ?? version).replace(/-.*$/, '').replace('+', '_')}`,
           })),
         },
       });

@@ -14,6 +14,19 @@ import { ManifestError, readManifests, type Manifest } from './manifests';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
+/** API groups whose kinds kubectl knows as Go types (the rest are custom resources to it). */
+const BUILT_IN_GROUPS = new Set([
+  '',
+  'apps',
+  'batch',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'authorization.k8s.io',
+  'networking.k8s.io',
+  'autoscaling',
+]);
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
@@ -24,13 +37,14 @@ export function threeWayPatch(
   original: unknown,
   modified: Record<string, unknown>,
   current: unknown,
+  strategic = true,
 ): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
   const cur = isObject(current) ? current : {};
   const orig = isObject(original) ? original : {};
   for (const [k, v] of Object.entries(modified)) {
     if (isObject(v) && isObject(cur[k])) {
-      const sub = threeWayPatch(orig[k], v, cur[k]);
+      const sub = threeWayPatch(orig[k], v, cur[k], strategic);
       if (Object.keys(sub).length) patch[k] = sub;
     } else if (Array.isArray(v) && Array.isArray(cur[k])) {
       const curList = cur[k] as unknown[];
@@ -41,7 +55,8 @@ export function threeWayPatch(
             ? Object.keys(threeWayPatch(undefined, item, curList[i])).length === 0
             : same(item, curList[i]),
         );
-      if (!covered) patch[k] = [...v, { $patch: 'replace' }];
+      // a JSON merge patch (custom resources) replaces a list whole as it is
+      if (!covered) patch[k] = strategic ? [...v, { $patch: 'replace' }] : v;
     } else if (!same(v, cur[k])) patch[k] = v;
   }
   for (const k of Object.keys(orig)) {
@@ -195,12 +210,21 @@ export function applyOrCreate(
       ctx.out(`${typeName(kind)}/${name} configured${suffix}\n`);
       continue;
     }
-    const patch = threeWayPatch(original, modified as unknown as Record<string, unknown>, current);
+    // kubectl sends built-in kinds a strategic merge patch, custom resources (no Go type) a JSON merge patch
+    const strategic = BUILT_IN_GROUPS.has(kind.group);
+    const patch = threeWayPatch(original, modified as unknown as Record<string, unknown>, current, strategic);
     if (Object.keys(patch).length === 0) {
       ctx.out(`${typeName(kind)}/${name} unchanged${suffix}\n`);
       continue;
     }
-    const r = api.request({ ...base, verb: 'patch', name, body: patch, patchType: 'strategic', query });
+    const r = api.request({
+      ...base,
+      verb: 'patch',
+      name,
+      body: patch,
+      patchType: strategic ? 'strategic' : 'merge',
+      query,
+    });
     if (r.status >= 400) {
       // kubectl names the patch it sent and what it sent it to
       const st = r.body as Status;
