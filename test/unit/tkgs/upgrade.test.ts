@@ -23,6 +23,17 @@ describe('upgrading a TanzuKubernetesCluster to a newer TKr', () => {
         .sort();
     const before = nodeNames();
     expect(before).toHaveLength(3);
+    expect(
+      (
+        await run(
+          "kubectl get tkc tkc-01 -n demo -o jsonpath='{.spec.topology.controlPlane.tkr.reference.name}'",
+        )
+      ).out,
+    ).toBe(OLD);
+    for (const n of g.list('nodes').items)
+      expect((n.status as { nodeInfo: { kubeletVersion: string } }).nodeInfo.kubeletVersion).toBe(
+        'v1.21.6+vmware.1',
+      );
     // a workload that must survive the upgrade
     await run(
       'kubectl vsphere login --server=192.168.30.1 --vsphere-username administrator@vsphere.local --tanzu-kubernetes-cluster-name tkc-01 --tanzu-kubernetes-cluster-namespace demo --insecure-skip-tls-verify',
