@@ -90,6 +90,22 @@ const attempts: WrongAttempt[] = [
     fails: 'tkc-ready',
   },
   {
+    lab: '07-tkc-lifecycle',
+    step: 2,
+    what: 'asked for a control plane of two nodes (the webhook refuses it)',
+    attempt: () =>
+      `kubectl patch tkc tkc-01 -n demo --type merge -p '{"spec":{"topology":{"controlPlane":{"replicas":2}}}}'\nsleep 5m`,
+    fails: 'spec-three',
+  },
+  {
+    lab: '07-tkc-lifecycle',
+    step: 3,
+    what: 'upgraded the control plane alone (the node pool must follow)',
+    attempt: () =>
+      `kubectl patch tkc tkc-01 -n demo --type merge -p '{"spec":{"topology":{"controlPlane":{"tkr":{"reference":{"name":"v1.22.9---vmware.1-tkg.1.cc71bc8"}}}}}}'\nsleep 5m`,
+    fails: 'release',
+  },
+  {
     lab: '09-vsphere-networking',
     step: 1,
     what: 'enabled on NSX-T',
