@@ -106,6 +106,28 @@ const attempts: WrongAttempt[] = [
     fails: 'release',
   },
   {
+    lab: '08-tkc-workloads',
+    step: 2,
+    what: 'waited for the pods without binding a Pod Security Policy',
+    attempt: () => 'kubectl get events\nsleep 2m',
+    fails: 'pods-running',
+  },
+  {
+    lab: '08-tkc-workloads',
+    step: 3,
+    what: 'exposed the Deployment as a ClusterIP Service',
+    attempt: () => 'kubectl expose deployment web --port=80\nsleep 1m',
+    fails: 'external-ip',
+  },
+  {
+    lab: '08-tkc-workloads',
+    step: 4,
+    what: 'asked for a storage class the cluster does not have',
+    attempt: () =>
+      solution('08-tkc-workloads', 4).replace('storageClassName: k8s-gold', 'storageClassName: gold'),
+    fails: 'bound',
+  },
+  {
     lab: '09-vsphere-networking',
     step: 1,
     what: 'enabled on NSX-T',
