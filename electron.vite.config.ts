@@ -27,16 +27,6 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'renderer'),
     plugins: [react()],
-    resolve: {
-      // monaco-yaml's worker reaches Monaco's worker by its file path, which Monaco's exports map no
-      // longer spells that way
-      alias: {
-        'monaco-editor/esm/vs/editor/editor.worker.js': resolve(
-          __dirname,
-          'node_modules/monaco-editor/esm/vs/editor/editor.worker.js',
-        ),
-      },
-    },
     worker: { format: 'es' },
     build: {
       chunkSizeWarningLimit: 8000,

@@ -1,10 +1,10 @@
 // Monaco with YAML only, and monaco-yaml's language service in its worker, fed the schema the engine
 // generates from the API registry (with live values). Loaded on first use of the editor.
-import * as monaco from 'monaco-editor/editor';
-import 'monaco-editor/features/register.all';
-import 'monaco-editor/languages/definitions/yaml/register';
+import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
+import 'monaco-editor/esm/vs/editor/editor.all.js';
+import 'monaco-editor/esm/vs/basic-languages/yaml/yaml.contribution.js';
 import { configureMonacoYaml, type MonacoYaml } from 'monaco-yaml';
-import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker.js?worker';
 import YamlWorker from './yaml.worker.js?worker';
 
 (self as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = {

@@ -14,6 +14,8 @@ export interface EditorHandle {
   apply(): void;
 }
 
+const SCHEMA_EVERY_MS = 2000;
+
 interface TerminalEdit {
   request: string;
   name: string;
@@ -61,14 +63,22 @@ export function Editor(props: {
 
   useEffect(() => monaco.editor.setTheme(props.theme === 'dark' ? 'vs-dark' : 'vs'), [props.theme]);
 
-  // the schema and templates follow the lab (VM classes, storage classes, TKrs come and go)
-  useEffect(() => {
-    const now = Date.now();
-    if (now - lastSchema.current < 3000 && lastSchema.current !== 0) return;
-    lastSchema.current = now;
+  // the schema and templates follow the lab (VM classes, storage classes, TKrs come and go): fetched
+  // at most every few seconds, and once more after the last change
+  const refresh = useRef<number | undefined>(undefined);
+  const fetchNow = useCallback(() => {
+    lastSchema.current = Date.now();
+    window.clearTimeout(refresh.current);
+    refresh.current = undefined;
     void call('editor.schema', {}).then((r) => setSchema(r.schema));
     void call('editor.templates', {}).then(setTemplates);
-  }, [props.tick]);
+  }, []);
+  useEffect(() => {
+    const wait = lastSchema.current + SCHEMA_EVERY_MS - Date.now();
+    if (wait <= 0) fetchNow();
+    else if (refresh.current === undefined) refresh.current = window.setTimeout(fetchNow, wait);
+  }, [props.tick, fetchNow]);
+  useEffect(() => () => window.clearTimeout(refresh.current), []);
 
   const load = useCallback((name: string, text: string) => {
     const e = editor.current;
@@ -158,6 +168,8 @@ export function Editor(props: {
     setResult(undefined);
     load(tpl.file, tpl.text);
     setDirty(true);
+    // the live values as they are now, for what is typed next
+    fetchNow();
   };
 
   return (

@@ -74,6 +74,10 @@ declare global {
     __supervisorLabTopology?: Timing & {
       /** paints a synthetic model of this size in the real canvas, scrolling through it; frame times in ms */
       bench(hosts: number, vms: number, pods: number, frames: number): { firstMs: number; frames: number[] };
+      /** where a VM is drawn, in page coordinates (scrolled into view), and on which host */
+      locate(vm: string): { x: number; y: number; host: string } | undefined;
+      /** the VM holding the Supervisor's floating IP, as drawn */
+      floating(): { vm: string; host: string } | undefined;
     };
   }
 }
@@ -218,6 +222,26 @@ export function Topology(props: { model?: Model; theme: 'dark' | 'light'; onSele
         }
         schedule();
         return { firstMs, frames };
+      },
+      locate: (name: string) => {
+        const s = scroller.current!;
+        for (const card of lay.current?.cards ?? [])
+          for (const v of card.vms)
+            if (v.vm.name === name) {
+              if (v.y < s.scrollTop || v.y + v.h > s.scrollTop + s.clientHeight) s.scrollTop = v.y - 20;
+              const r = s.getBoundingClientRect();
+              return {
+                x: r.left + v.x + v.w / 2,
+                y: r.top + v.y - s.scrollTop + v.h / 2,
+                host: card.host.name,
+              };
+            }
+        return undefined;
+      },
+      floating: () => {
+        for (const card of lay.current?.cards ?? [])
+          for (const v of card.vms) if (v.vm.floatingIP) return { vm: v.vm.name, host: card.host.name };
+        return undefined;
       },
     });
   });
