@@ -9,6 +9,7 @@ import type { ExamAttempt } from './progress';
 import { LabCatalogue, Labs, UnknownLabError, type StepResult } from './index';
 import { LabFormatError } from './format';
 import { LabSetupError } from './environment';
+import { ExamError } from './exam';
 
 export const labsUsage = `usage: npm run lab -- labs <command> [flags]
 
@@ -198,11 +199,7 @@ export async function labsCommand(labs: Labs, argv: string[], io: LabsCliIo): Pr
     io.err(`error: labs ${sub} needs a LAB\n`);
     return 2;
   } catch (e) {
-    if (e instanceof UnknownLabError || e instanceof LabSetupError) {
-      io.err(`error: ${e.message}\n`);
-      return 1;
-    }
-    if (e instanceof Error && /exam/.test(e.message)) {
+    if (e instanceof UnknownLabError || e instanceof LabSetupError || e instanceof ExamError) {
       io.err(`error: ${e.message}\n`);
       return 1;
     }

@@ -9,6 +9,9 @@ import { startEnvironment } from './environment';
 import type { ExamDef, ExamTaskDef } from './format';
 import type { ExamAttempt, ExamTaskReport, ProgressStore } from './progress';
 
+/** What a learner can get wrong with exam mode (no exam under way, none in this build). */
+export class ExamError extends Error {}
+
 export interface ExamOptions {
   seed?: string;
   /** how many tasks to draw (default: the exam's) */
@@ -54,7 +57,7 @@ export class ExamEngine {
   ) {}
 
   private def(): ExamDef {
-    if (!this.exam) throw new Error('this build has no exam pool (resources/labs/exam.yaml)');
+    if (!this.exam) throw new ExamError('this build has no exam pool (resources/labs/exam.yaml)');
     return this.exam;
   }
 
@@ -101,7 +104,7 @@ export class ExamEngine {
   /** Grades the attempt under way against the live environment and closes it. */
   finish(): ExamAttempt {
     const a = this.progress.openAttempt();
-    if (!a) throw new Error('no exam under way (start one with: labs exam start)');
+    if (!a) throw new ExamError('no exam under way (start one with: labs exam start)');
     const pool = new Map(this.def().pool.map((t) => [t.id, t]));
     const history = () => this.readHistory.since(a.historyFrom);
     const tasks: ExamTaskReport[] = a.taskIds.map((id) => {

@@ -14,7 +14,9 @@ import { ProgressStore, type LabProgress } from './progress';
 
 export { LabCatalogue } from './catalogue';
 export type { CheckResult } from './checks';
-export type { ExamView, ExamTaskView, ExamOptions } from './exam';
+export { ExamError, type ExamView, type ExamTaskView, type ExamOptions } from './exam';
+export { LabSetupError } from './environment';
+export { LabFormatError } from './format';
 export type { LabDef, StepDef, CheckDef, ExamDef } from './format';
 export type { LabProgress, ExamAttempt, ExamTaskReport } from './progress';
 
