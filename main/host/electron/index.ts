@@ -44,6 +44,8 @@ export function createMainWindow(): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // a middle click must not open a window either
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   const contents = win.webContents;
