@@ -3,7 +3,8 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../main/host/cli';
 import { shippedScenarios } from '../../../main/host/scenarios';
 import { LabCatalogue, Labs } from '../../../main/labs';
 import { evaluateCheck, parseHistory } from '../../../main/labs/checks';
@@ -219,6 +220,30 @@ describe('progress in the lab database', () => {
     }
   });
 
+  it('prepares a lab in no real time on a lab whose clock runs in real time, as in the app', async () => {
+    let wall = 1_000_000;
+    const lab = Lab.open({
+      path: ':memory:',
+      seed: 's',
+      scenario: defaultScenario(),
+      clock: { kind: 'realtime', speed: 1 },
+      wall: () => wall,
+    });
+    try {
+      const labs = new Labs(lab, { catalogue: shippedLabs(), scenarios: shippedScenarios });
+      const before = lab.clock.nowMs();
+      await labs.start('02-control-plane');
+      // the setup's twenty minutes passed in lab time at once, and the clock runs in real time again
+      expect(lab.clock.nowMs() - before).toBe(20 * 60_000);
+      expect(lab.clock.getMode()).toEqual({ kind: 'realtime', speed: 1 });
+      wall += 5_000;
+      expect(lab.clock.nowMs() - before).toBe(20 * 60_000 + 5_000);
+      expect(labs.check('02-control-plane', 2).checks.find((c) => c.id === 'spread')!.passed).toBe(true);
+    } finally {
+      lab.close();
+    }
+  });
+
   it('checks again by itself when the lab changes', async () => {
     l = learner();
     await l.labs.start('03-vsphere-namespace');
@@ -243,6 +268,25 @@ describe('progress in the lab database', () => {
 });
 
 describe('the labs CLI', () => {
+  it('is reached through npm run lab -- labs, on the lab in --data-dir', async () => {
+    const dataDir = tmp();
+    let out = '';
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      expect(await main(['labs', 'start', '3', '--data-dir', dataDir])).toBe(0);
+      expect(await main(['labs', 'check', '3', '--data-dir', dataDir])).toBe(1);
+      expect(await main(['labs', 'ls', '--data-dir', dataDir])).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    expect(out).toMatch(/^lab 03-vsphere-namespace started at lab time /);
+    expect(out).toContain('step 1 (create) Create the namespace: NOT YET\n');
+    expect(out).toMatch(/\n03-vsphere-namespace +beginner +25m +5 +step 1\/5 +Create and configure/);
+  });
+
   it('lists, checks with an exit status, and names what it does not know', async () => {
     l = learner();
     let out = '';
