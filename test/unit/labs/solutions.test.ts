@@ -34,3 +34,27 @@ describe('every lab, by its reference solution', () => {
     });
   }
 });
+
+describe('a lab run twice', () => {
+  it('finds the same things both times (stepped clock, seeded randomness)', async () => {
+    const def = shippedLabs().find('04-vsphere-pods')!;
+    const run = async () => {
+      const me = learner();
+      try {
+        await me.labs.start(def.id);
+        const found: string[] = [];
+        for (const [i, step] of def.steps.entries()) {
+          await me.type(step.solution);
+          found.push(...me.labs.check(def.id, i + 1).checks.map((c) => `${c.id}: ${c.found}`));
+        }
+        found.push(await me.type('lab explain pod demo/web'));
+        return found;
+      } finally {
+        me.lab.close();
+      }
+    };
+    const first = await run();
+    expect(first.join('\n')).toMatch(/DRS final placement: esxi-0\d\.lab\.local/);
+    expect(await run()).toEqual(first);
+  });
+});

@@ -18,6 +18,8 @@ interface WrongAttempt {
   attempt: () => string;
   /** the check that must fail first, and whose hint the step names */
   fails: string;
+  /** what the learner's terminal printed, as the real tool would */
+  says?: RegExp;
 }
 
 const attempts: WrongAttempt[] = [
@@ -81,6 +83,7 @@ const attempts: WrongAttempt[] = [
     attempt: () =>
       solution('06-provision-tkc', 2).replace('vmClass: guaranteed-medium', 'vmClass: guaranteed-large'),
     fails: 'tkc-exists',
+    says: /Error from server \(Forbidden\): error when creating "tkc-01\.yaml": admission webhook "default\.validating\.tanzukubernetescluster\.run\.tanzu\.vmware\.com" denied the request: spec\.topology\.nodePools\[0\]\.vmClass: Invalid value: "guaranteed-large": VirtualMachineClass "guaranteed-large" is not bound to namespace "demo"/,
   },
   {
     lab: '06-provision-tkc',
@@ -96,6 +99,7 @@ const attempts: WrongAttempt[] = [
     attempt: () =>
       `kubectl patch tkc tkc-01 -n demo --type merge -p '{"spec":{"topology":{"controlPlane":{"replicas":2}}}}'\nsleep 5m`,
     fails: 'spec-three',
+    says: /denied the request: control plane can only be either 1 or 3 nodes/,
   },
   {
     lab: '07-tkc-lifecycle',
@@ -104,6 +108,7 @@ const attempts: WrongAttempt[] = [
     attempt: () =>
       `kubectl patch tkc tkc-01 -n demo --type merge -p '{"spec":{"topology":{"controlPlane":{"tkr":{"reference":{"name":"v1.22.9---vmware.1-tkg.1.cc71bc8"}}}}}}'\nsleep 5m`,
     fails: 'release',
+    says: /must match the control plane's TanzuKubernetesRelease/,
   },
   {
     lab: '08-tkc-workloads',
@@ -148,6 +153,7 @@ const attempts: WrongAttempt[] = [
     attempt: () =>
       'kubectl vsphere login --server=192.168.30.1 --vsphere-username viewer@vsphere.local --insecure-skip-tls-verify\nkubectl run test --image=nginx:1.25 -n demo',
     fails: 'viewer-may-create',
+    says: /Error from server \(Forbidden\): pods is forbidden: User "sso:viewer@vsphere\.local" cannot create resource "pods" in API group "" in the namespace "demo"/,
   },
 ];
 
@@ -159,6 +165,7 @@ describe('a wrong or incomplete attempt fails the matching check and names its h
       await l.labs.start(a.lab);
       for (let s = 1; s < a.step; s++) await l.type(def.steps[s - 1]!.solution);
       const out = await l.type(a.attempt());
+      if (a.says) expect(out).toMatch(a.says);
       const r = l.labs.check(a.lab, a.step);
       expect(r.passed, out).toBe(false);
       const failing = r.checks.filter((c) => !c.passed);
