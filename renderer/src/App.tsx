@@ -1,19 +1,22 @@
 // The app's layout, like an IDE: a side bar (inventory, files, administration), the topology and the
 // YAML editor in the middle, terminals and tasks/events below, details on the right, the status bar
 // at the bottom. Panes resize; keyboard shortcuts and themes as listed in the shortcuts dialog.
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { I18n, initialLanguage, languages, translator, type Language, type MessageKey } from './lib/i18n';
 import { Split } from './lib/Split';
 import { useLabTick, useQuery } from './lib/useLab';
 import { StatusBar } from './views/StatusBar';
 import { Terminals, type TerminalsHandle } from './views/Terminals';
-import { Editor, type EditorHandle } from './views/Editor';
+import type { EditorHandle } from './views/Editor';
 import { Topology, type Selection } from './views/Topology';
 import { Inventory } from './views/Inventory';
 import { Files } from './views/Files';
 import { Activity } from './views/Activity';
 import { Admin } from './views/Admin';
 import { Details } from './views/Details';
+
+// Monaco is most of the bundle: it loads after the first paint, so the terminal is usable sooner
+const Editor = lazy(() => import('./views/Editor').then((m) => ({ default: m.Editor })));
 
 type Theme = 'dark' | 'light';
 type Side = 'inventory' | 'files' | 'admin';
@@ -163,14 +166,16 @@ export function App() {
           <Topology model={topology} theme={theme} onSelect={select} />
         </div>
         <div className="view" hidden={center !== 'editor'}>
-          <Editor
-            theme={theme}
-            tick={tick}
-            handle={editor}
-            onShow={() => setCenter('editor')}
-            onTerminalDone={() => terminals.current?.focus()}
-            onFilesChanged={() => setFilesTick((x) => x + 1)}
-          />
+          <Suspense fallback={<p className="hint">{t('app.connecting')}</p>}>
+            <Editor
+              theme={theme}
+              tick={tick}
+              handle={editor}
+              onShow={() => setCenter('editor')}
+              onTerminalDone={() => terminals.current?.focus()}
+              onFilesChanged={() => setFilesTick((x) => x + 1)}
+            />
+          </Suspense>
         </div>
       </div>
     </div>

@@ -10,6 +10,8 @@ const suites: Record<string, Suite> = {
   endpoint: () => import('./endpoint').then((m) => m.default()),
   shell: () => import('./shell').then((m) => m.default()),
   pods: () => import('./pods').then((m) => m.default()),
+  ui: () => import('./ui').then((m) => m.default()),
+  tkc: () => import('./tkc').then((m) => m.default()),
 };
 
 async function main(args: readonly string[]): Promise<number> {

@@ -3,7 +3,11 @@
 // A VM that moves between hosts glides to its new place. Filter by namespace or TKC; click to describe;
 // right-click a host for faults and maintenance.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { CommandResult, Topology as Model } from '../../../preload/contract';
+import {
+  Topology as TopologySchema,
+  type CommandResult,
+  type Topology as Model,
+} from '../../../preload/contract';
 import { call } from '../lib/bridge';
 import { useT } from '../lib/i18n';
 import {
@@ -73,7 +77,12 @@ declare global {
     /** frame times of the topology painter, read by the UI benchmark */
     __supervisorLabTopology?: Timing & {
       /** paints a synthetic model of this size in the real canvas, scrolling through it; frame times in ms */
-      bench(hosts: number, vms: number, pods: number, frames: number): { firstMs: number; frames: number[] };
+      bench(
+        hosts: number,
+        vms: number,
+        pods: number,
+        frames: number,
+      ): { firstMs: number; frames: number[]; updates: number[]; validateMs: number };
       /** where a VM is drawn, in page coordinates (scrolled into view), and on which host */
       locate(vm: string): { x: number; y: number; host: string } | undefined;
       /** the VM holding the Supervisor's floating IP, as drawn */
@@ -97,6 +106,8 @@ export function Topology(props: { model?: Model; theme: 'dark' | 'light'; onSele
   const [menu, setMenu] = useState<{ x: number; y: number; host: string; state: string }>();
   const [selected, setSelected] = useState<string>();
   const [frameMs, setFrameMs] = useState<number>();
+  const [counts, setCounts] = useState<Layout['counts']>();
+  const [height, setHeight] = useState(0);
   const lay = useRef<Layout | undefined>(undefined);
   const moves = useRef(new Map<string, { from: Rect; start: number }>());
   const timing = useRef<Timing>({ frames: [], layoutMs: 0 });
@@ -182,6 +193,8 @@ export function Topology(props: { model?: Model; theme: 'dark' | 'light'; onSele
         if (p && p.host !== v.host) moves.current.set(v.vm.name, { from: p.rect, start: performance.now() });
       }
     lay.current = next;
+    setCounts(next.counts);
+    setHeight(next.height);
     schedule();
   }, [props.model, width, filter]);
 
@@ -220,8 +233,25 @@ export function Topology(props: { model?: Model; theme: 'dark' | 'light'; onSele
           ctx.getImageData(0, 0, 1, 1);
           frames.push(performance.now() - f0);
         }
+        // a model update as it arrives: checked against the contract, laid out again, painted
+        const updates: number[] = [];
+        const wire = JSON.stringify(model);
+        const v0 = performance.now();
+        TopologySchema.parse(JSON.parse(wire));
+        const validateMs = performance.now() - v0;
+        for (let i = 0; i < 20; i++) {
+          const u0 = performance.now();
+          const next = {
+            ...model,
+            hosts: model.hosts.map((h, k) => (k === i % hosts ? { ...h, state: 'failed' as const } : h)),
+          };
+          const l2 = layout(next, s.clientWidth);
+          paint(ctx, l2, view, palettes[props.theme]);
+          ctx.getImageData(0, 0, 1, 1);
+          updates.push(performance.now() - u0);
+        }
         schedule();
-        return { firstMs, frames };
+        return { firstMs, frames, updates, validateMs };
       },
       locate: (name: string) => {
         const s = scroller.current!;
@@ -288,7 +318,6 @@ export function Topology(props: { model?: Model; theme: 'dark' | 'light'; onSele
       : filter.kind === 'namespace'
         ? `ns:${filter.name}`
         : `tkc:${filter.namespace}/${filter.name}`;
-  const counts = lay.current?.counts;
   return (
     <div className="topology">
       <div className="toolbar">
@@ -351,7 +380,7 @@ export function Topology(props: { model?: Model; theme: 'dark' | 'light'; onSele
         data-testid="topology"
       >
         <canvas ref={canvas} className="topology-canvas" />
-        <div style={{ height: Math.max(0, (lay.current?.height ?? 0) - viewH), width: 1 }} />
+        <div style={{ height: Math.max(0, height - viewH), width: 1 }} />
         {props.model && props.model.hosts.length === 0 && <p className="hint">{t('topology.empty')}</p>}
         {menu && (
           <ul

@@ -3,7 +3,7 @@
 // permission handler, CSP) see the whole app. No finding may be above LOW, except PRELOAD_JS_CHECK,
 // which flags every preload for a manual review: ours is reviewed below, by a test that keeps it true.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,7 +50,10 @@ describe('Electron security (electronegativity)', () => {
         ],
         { encoding: 'utf8', timeout: 120_000 },
       );
-      expect(r.status, r.stderr).toBe(0);
+      // it also tries to fetch Electron's release list, which fails offline: the report is what counts
+      expect(existsSync(out), `no report from electronegativity (status ${r.status}):\n${r.stderr}`).toBe(
+        true,
+      );
       const findings = csvRows(readFileSync(out, 'utf8')).map(([issue, severity, confidence, file, at]) => ({
         issue: issue!,
         severity: severity!,
