@@ -3,7 +3,6 @@
 //  - the topology painter in the big scenario's size (64 hosts, 1,000 VMs, 10,000 pods, a synthetic
 //    model of that size drawn by the app's own canvas code): first render, scroll frames, and update
 //    frames (a new model checked against the contract, laid out again and painted).
-import { performance } from 'node:perf_hooks';
 import { haveChromium, launch, serve, CHROMIUM } from '../e2e/browserMode';
 import { figure, median, verdict } from './report';
 
