@@ -372,13 +372,15 @@ export function syncGuest(w: World, tkc: KubeObject, nodes: GuestNode[], version
       labelSelector: `${COMPONENT}=${c.name}`,
     }).items;
     const onNode = new Map(existing.map((p) => [(p.spec as { nodeName?: string }).nodeName ?? '', p]));
-    const targets =
-      c.kind === 'deployment'
-        ? readyNodes.filter((n) => n.role === 'worker').slice(0, c.replicas ?? 1)
-        : readyNodes.filter((n) => !c.controlPlaneOnly || n.role === 'controlplane');
-    // a deployment's pods fall back to the control plane while there are no workers (they tolerate it)
+    // a deployment's replicas spread over the workers, two on one when there is one worker; they fall
+    // back to the control plane while there are no workers (they tolerate it)
+    const spread = (pool: GuestNode[]) =>
+      pool.length ? Array.from({ length: c.replicas ?? 1 }, (_, i) => pool[i % pool.length]!) : [];
+    const workers = readyNodes.filter((n) => n.role === 'worker');
     const placed =
-      c.kind === 'deployment' && targets.length === 0 ? readyNodes.slice(0, c.replicas ?? 1) : targets;
+      c.kind === 'deployment'
+        ? spread(workers.length ? workers : readyNodes)
+        : readyNodes.filter((n) => !c.controlPlaneOnly || n.role === 'controlplane');
     const want =
       c.kind === 'deployment'
         ? (c.replicas ?? 1)

@@ -47,6 +47,9 @@ const systemPod = (p: KubeObject) => p.metadata.labels?.[COMPONENT_LABEL] !== un
 export function guestPodController(w: World): Controller {
   /** spaces that may have pods waiting for a node */
   const pending = new Set<string>();
+  const ips = new GuestIps();
+  /** the images each node has pulled (its containerd's store), by space and node */
+  const nodeImages = new Map<string, Set<string>>();
   return {
     name: 'guest-pods',
     watches: [
@@ -86,15 +89,26 @@ export function guestPodController(w: World): Controller {
     ],
     reconcile(key) {
       const { cluster, namespace, name } = splitKey(key);
-      if (!isGuest(w, cluster) || !w.api.hasApiSpace(cluster)) return;
+      if (!w.api.hasApiSpace(cluster)) {
+        ips.forget(cluster);
+        return;
+      }
+      if (!isGuest(w, cluster)) return;
       if (name === SCHEDULER) {
         if (schedule(w, cluster) === 0) pending.delete(cluster);
         return undefined;
       }
       const g = w.k8s(cluster);
       const pod = g.tryGet('pods', namespace, name);
-      if (!pod || systemPod(pod) || !podSpec(pod).nodeName) return undefined;
-      return kubelet(w, g, pod);
+      if (!pod) {
+        ips.release(cluster, namespace, name);
+        return undefined;
+      }
+      if (systemPod(pod) || !podSpec(pod).nodeName) return undefined;
+      const nodeKey = `${cluster}/${podSpec(pod).nodeName}`;
+      let images = nodeImages.get(nodeKey);
+      if (!images) nodeImages.set(nodeKey, (images = new Set()));
+      return kubelet(w, g, pod, ips, images);
     },
   };
 }
@@ -256,18 +270,57 @@ function claimsBlock(g: ApiClient, pod: KubeObject): string | undefined {
 /** The images Docker Hub's official builds run as root; images built to run unprivileged say so. */
 const runsAsRoot = (image: string) => !/unprivileged|nonroot|non-root|bitnami\//.test(image);
 
-/** A pod address from the node's pod CIDR that no other pod on the node holds. */
-function podAddress(g: ApiClient, node: KubeObject, pod: KubeObject): string | undefined {
-  const r = parseCidr((node.spec as { podCIDR?: string } | undefined)?.podCIDR ?? '');
-  if (!r) return undefined;
-  const taken = new Set(
-    g
-      .list('pods', { fieldSelector: `spec.nodeName=${node.metadata.name}` })
-      .items.filter((p) => p.metadata.uid !== pod.metadata.uid)
-      .map((p) => stateOf(p).ip),
-  );
-  for (let ip = r.first + 2; ip < r.last; ip++) if (!taken.has(formatIp(ip))) return formatIp(ip);
-  return undefined;
+/**
+ * Pod addresses per node, as the CNI's IPAM hands them out from the node's pod CIDR: built from the
+ * pods once per cluster (after a restart too), then kept as pods start and go.
+ */
+class GuestIps {
+  private readonly spaces = new Map<string, { byPod: Map<string, string>; taken: Set<string> }>();
+
+  private space(g: ApiClient) {
+    let m = this.spaces.get(g.cluster);
+    if (!m) {
+      m = { byPod: new Map(), taken: new Set() };
+      for (const p of g.list('pods').items) {
+        const ip = stateOf(p).ip;
+        if (ip && podSpec(p).nodeName) {
+          m.byPod.set(`${p.metadata.namespace}/${p.metadata.name}`, ip);
+          m.taken.add(ip);
+        }
+      }
+      this.spaces.set(g.cluster, m);
+    }
+    return m;
+  }
+
+  allocate(g: ApiClient, node: KubeObject, pod: KubeObject): string | undefined {
+    const m = this.space(g);
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    const had = m.byPod.get(key);
+    if (had) return had;
+    const r = parseCidr((node.spec as { podCIDR?: string } | undefined)?.podCIDR ?? '');
+    if (!r) return undefined;
+    for (let ip = r.first + 2; ip < r.last; ip++) {
+      const text = formatIp(ip);
+      if (m.taken.has(text)) continue;
+      m.taken.add(text);
+      m.byPod.set(key, text);
+      return text;
+    }
+    return undefined;
+  }
+
+  release(space: string, namespace: string, name: string): void {
+    const m = this.spaces.get(space);
+    const ip = m?.byPod.get(`${namespace}/${name}`);
+    if (!m || !ip) return;
+    m.byPod.delete(`${namespace}/${name}`);
+    m.taken.delete(ip);
+  }
+
+  forget(space: string): void {
+    this.spaces.delete(space);
+  }
 }
 
 function setState(
@@ -291,7 +344,13 @@ function setState(
 }
 
 /** A bound pod on its node: the image pull, the containers, their exits; eviction when the node is lost. */
-function kubelet(w: World, g: ApiClient, pod: KubeObject): { requeueAfterMs: number } | undefined {
+function kubelet(
+  w: World,
+  g: ApiClient,
+  pod: KubeObject,
+  ips: GuestIps,
+  images: Set<string>,
+): { requeueAfterMs: number } | undefined {
   const ns = pod.metadata.namespace!;
   const name = pod.metadata.name!;
   const spec = podSpec(pod);
@@ -346,8 +405,54 @@ function kubelet(w: World, g: ApiClient, pod: KubeObject): { requeueAfterMs: num
   const results = spec.containers.map((c) => ({ c, r: pullFor(w, ns, c.image) }));
   const failed = results.find((x) => !x.r.ok);
   const until = st.until ? Date.parse(st.until) : 0;
+  /** The images are on the node: the containers are created, unless the pod may not run them. */
+  const pulled = (): { requeueAfterMs: number } | undefined => {
+    // runAsNonRoot (the restricted policy sets it) with an image that runs as root: the kubelet refuses
+    const nonRoot = spec.containers.find((c) => {
+      const sc = (c as { securityContext?: { runAsNonRoot?: boolean; runAsUser?: number } }).securityContext;
+      const must = sc?.runAsNonRoot ?? spec.securityContext?.runAsNonRoot;
+      const uid = sc?.runAsUser ?? spec.securityContext?.runAsUser;
+      return must === true && uid === undefined && runsAsRoot(c.image);
+    });
+    if (nonRoot) {
+      const message = `container has runAsNonRoot and image will run as root (pod: "${name}_${ns}(${pod.metadata.uid})", container: ${nonRoot.name})`;
+      w.recorder.event(g, pod, 'Warning', 'Failed', `Error: ${message}`, source);
+      setState(
+        g,
+        pod,
+        { ...st, step: 'backoff', until: stamp(now + lifecycle.crashBackOff) },
+        {
+          ...(pod.status as object),
+          phase: 'Pending',
+          containerStatuses: waiting(pod, 'CreateContainerConfigError', message),
+        },
+      );
+      return { requeueAfterMs: lifecycle.crashBackOff };
+    }
+    return start(w, g, pod, node, { ...st, pullError: undefined }, results, now, ips);
+  };
   switch (st.step ?? 'creating') {
     case 'creating': {
+      // IfNotPresent (a tagged image): an image the node has is not pulled again
+      if (
+        results.every(
+          (x) =>
+            x.r.ok &&
+            images.has(x.c.image) &&
+            ((x.c as { imagePullPolicy?: string }).imagePullPolicy ?? 'IfNotPresent') !== 'Always',
+        )
+      ) {
+        for (const x of results)
+          w.recorder.event(
+            g,
+            pod,
+            'Normal',
+            'Pulled',
+            `Container image "${x.c.image}" already present on machine`,
+            source,
+          );
+        return pulled();
+      }
       for (const x of results)
         w.recorder.event(g, pod, 'Normal', 'Pulling', `Pulling image "${x.c.image}"`, source);
       const ms = pullTimeMs(results.reduce((s, x) => s + (x.r.ok ? x.r.sizeMB : 10), 0));
@@ -410,35 +515,13 @@ function kubelet(w: World, g: ApiClient, pod: KubeObject): { requeueAfterMs: num
           `Successfully pulled image "${x.c.image}" in ${(pullTimeMs(x.r.ok ? x.r.sizeMB : 10) / 1000).toFixed(3)}s`,
           source,
         );
-      // runAsNonRoot (the restricted policy sets it) with an image that runs as root: the kubelet refuses
-      const nonRoot = spec.containers.find((c) => {
-        const sc = (c as { securityContext?: { runAsNonRoot?: boolean; runAsUser?: number } })
-          .securityContext;
-        const must = sc?.runAsNonRoot ?? spec.securityContext?.runAsNonRoot;
-        const uid = sc?.runAsUser ?? spec.securityContext?.runAsUser;
-        return must === true && uid === undefined && runsAsRoot(c.image);
-      });
-      if (nonRoot) {
-        const message = `container has runAsNonRoot and image will run as root (pod: "${name}_${ns}(${pod.metadata.uid})", container: ${nonRoot.name})`;
-        w.recorder.event(g, pod, 'Warning', 'Failed', `Error: ${message}`, source);
-        setState(
-          g,
-          pod,
-          { ...st, step: 'backoff', until: stamp(now + lifecycle.crashBackOff) },
-          {
-            ...(pod.status as object),
-            phase: 'Pending',
-            containerStatuses: waiting(pod, 'CreateContainerConfigError', message),
-          },
-        );
-        return { requeueAfterMs: lifecycle.crashBackOff };
-      }
-      return start(w, g, pod, node, { ...st, pullError: undefined }, results, now);
+      for (const x of results) images.add(x.c.image);
+      return pulled();
     }
     case 'starting':
     case 'exited':
       if (now < until) return { requeueAfterMs: until - now };
-      return start(w, g, pod, node, st, results, now);
+      return start(w, g, pod, node, st, results, now, ips);
     case 'running': {
       if (st.runsForMs === undefined) return undefined;
       if (now < until) return { requeueAfterMs: until - now };
@@ -509,9 +592,10 @@ function start(
   st: PodState,
   results: { c: PodSpec['containers'][number]; r: ReturnType<typeof pullFor> }[],
   now: number,
+  ips: GuestIps,
 ): { requeueAfterMs: number } | undefined {
   const spec = podSpec(pod);
-  const ip = st.ip ?? podAddress(g, node, pod);
+  const ip = st.ip ?? ips.allocate(g, node, pod);
   const lives = results.map((x) => runsFor(x.c, x.r.ok && x.r.service));
   const runsForMs = lives.some((l) => l === undefined) ? undefined : Math.max(0, ...(lives as number[]));
   for (const x of results) {

@@ -484,5 +484,16 @@ spec:
     expect((await run('kubectl apply -f tkc.yaml')).out).toBe(
       'tanzukubernetescluster.run.tanzu.vmware.com/tkc-01 unchanged\n',
     );
+    // it comes up as any cluster does, and v1alpha1's columns say so
+    for (let i = 0; i < 15; i++) lab.advance(60_000);
+    expect(
+      (await run('kubectl get tanzukubernetesclusters.v1alpha1.run.tanzu.vmware.com -n demo --no-headers'))
+        .out,
+    ).toMatch(
+      new RegExp(`^tkc-01 +1 +2 +${tkr.replace('---', '\\+').replace(/\./g, '\\.')} +15m +running +True +`),
+    );
+    expect((await run('kubectl wait tkc/tkc-01 -n demo --for=condition=Ready --timeout=1s')).out).toBe(
+      'tanzukubernetescluster.run.tanzu.vmware.com/tkc-01 condition met\n',
+    );
   });
 });

@@ -361,3 +361,13 @@ spec:
     expect((await run('kubectl get pvc more --no-headers')).out).toMatch(/^more +Bound +/);
   });
 });
+
+describe('a guest cluster with one worker', () => {
+  it('becomes Ready: its system deployments share the one worker', async () => {
+    t = await tkcLab();
+    const { run, apply, lab } = t;
+    await apply('tkc.yaml', tkcYaml({ workers: 1 }));
+    minutes(lab, 15);
+    expect((await run("kubectl get tkc tkc-01 -n demo -o jsonpath='{.status.phase}'")).out).toBe('running');
+  });
+});
