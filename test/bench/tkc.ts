@@ -3,6 +3,9 @@
 // guest pods across them — 20 Deployments of 100 replicas per cluster, through each guest cluster's
 // Deployment and ReplicaSet controllers, PodSecurityPolicy admission, scheduler and kubelets — on the
 // stepped clock, so the wall time is all compute. Memory is the process's peak resident set.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Lab } from '../../main/sim/lab';
 import type { Scenario } from '../../main/sim/vcenter/scenario';
@@ -32,7 +35,9 @@ function bigScenario(): Scenario {
 }
 
 export default async function run(): Promise<void> {
-  const lab = Lab.open({ path: ':memory:', scenario: bigScenario() });
+  // a lab file on disk, as the app keeps one (an in-memory database would hold the gigabyte of rows in RAM)
+  const dir = mkdtempSync(join(tmpdir(), 'supervisor-lab-bench-'));
+  const lab = Lab.open({ path: join(dir, 'lab.db'), scenario: bigScenario() });
   let peak = process.memoryUsage().rss;
   const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
   try {
@@ -180,5 +185,6 @@ export default async function run(): Promise<void> {
     );
   } finally {
     lab.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
