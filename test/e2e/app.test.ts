@@ -58,7 +58,7 @@ describe.skipIf(!haveChromium)('the app in browser mode', () => {
     );
     expect(await text(page, 'topology-counts')).toBe('4 hosts · 0 VMs · 0 pods');
     expect(await text(page, 'lab-clock')).toBe('2026-01-05 09:00:00Z');
-    expect(await text(page, 'status-user')).toBe('administrator@vsphere.local');
+    await page.getByTestId('status-user').getByText('administrator@vsphere.local').waitFor();
     expect(await text(page, 'status-supervisor')).toBe('Supervisor: not enabled');
     await shot(page, '01-opened');
   }, 60_000);
@@ -195,6 +195,23 @@ describe.skipIf(!haveChromium)('the app in browser mode', () => {
     await shot(page, '11-floating-ip-moved');
   }, 90_000);
 
+  it('opens `edit FILE` from the terminal in the editor and saves it back', async () => {
+    await page.locator('[data-testid="terminal"] .xterm-helper-textarea').focus();
+    await page.keyboard.type('edit notes.yaml');
+    await page.keyboard.press('Enter');
+    await page
+      .getByTestId('editor-file')
+      .getByText(/Editing for the terminal: .*notes\.yaml/)
+      .waitFor();
+    await page.getByTestId('monaco').locator('.view-lines').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('greeting: hello');
+    await page.keyboard.press('Enter');
+    await shot(page, '12-edit-from-terminal');
+    await page.getByTestId('edit-save').click();
+    await runInTerminal(page, 'cat notes.yaml', /cat notes\.yaml\s*greeting: hello/);
+  }, 60_000);
+
   it('reattaches the terminal with its scrollback after a reload, and speaks Brazilian Portuguese', async () => {
     await page.reload();
     await page.waitForFunction(() =>
@@ -207,7 +224,7 @@ describe.skipIf(!haveChromium)('the app in browser mode', () => {
     expect(await page.getByTestId('bottom-activity').innerText()).toBe('Tarefas e eventos');
     await page.getByTestId('theme').click();
     await page.getByTestId('bottom-activity').click();
-    await shot(page, '12-reloaded-pt-BR-light');
+    await shot(page, '13-reloaded-pt-BR-light');
     await page.getByTestId('language').selectOption('en');
   }, 60_000);
 });

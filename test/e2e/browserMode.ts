@@ -99,14 +99,20 @@ export async function runInTerminal(page: Page, line: string, expectText: string
   await page.locator('[data-testid="terminal"] .xterm-helper-textarea').focus();
   await page.keyboard.type(line);
   await page.keyboard.press('Enter');
-  await page.waitForFunction(
-    ([src, flags]) => {
-      const text = document.querySelector('[data-testid="terminal"] .xterm-rows')?.textContent ?? '';
-      return new RegExp(src!, flags).test(text);
-    },
-    typeof expectText === 'string'
-      ? [expectText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), '']
-      : [expectText.source, expectText.flags],
-    { timeout },
-  );
+  await page
+    .waitForFunction(
+      ([src, flags]) => {
+        const text = document.querySelector('[data-testid="terminal"] .xterm-rows')?.textContent ?? '';
+        return new RegExp(src!, flags).test(text);
+      },
+      typeof expectText === 'string'
+        ? [expectText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), '']
+        : [expectText.source, expectText.flags],
+      { timeout },
+    )
+    .catch(async (err: unknown) => {
+      // what the learner would have seen, for the failure report
+      await shot(page, `failed-${line.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`).catch(() => undefined);
+      throw err;
+    });
 }

@@ -4,6 +4,7 @@
 // and hand the call here.
 import type { Lab } from '../../sim/lab';
 import type { ScenarioSource } from '../../shell/commands/lab';
+import { createShell } from '../../shell';
 import { Workspace, resolvePath } from '../../store/files';
 import { methods, type EngineEvent, type Input, type Method, type Output } from '../../../preload/contract';
 import { adminChoices, enableCommand, namespaceCommands } from './admin';
@@ -31,6 +32,7 @@ export class AppEngine {
   private readonly workspace: Workspace;
   private lastRv = '';
   private lastClock = '';
+  private lastKubeconfig = '';
   private readonly handlers: Handlers;
 
   constructor(private readonly o: AppEngineOptions) {
@@ -38,6 +40,9 @@ export class AppEngine {
     this.terminals = new Terminals(lab, (e) => this.emit(e), o.scenarios);
     this.runner = new CommandRunner(lab, o.scenarios);
     this.workspace = new Workspace(lab.store, () => lab.clock.nowMs());
+    // a shell writes the new lab's kubeconfig (the administrator signed in): the status bar and the
+    // views act as that user from the start, before any terminal is open
+    createShell(lab, { write: () => {}, terminal: false, history: [] });
     const clockState = () => {
       const mode = lab.clock.getMode();
       return {
@@ -172,9 +177,17 @@ export class AppEngine {
   poll(): void {
     const rv = String(this.o.lab.store.currentRv());
     const clock = this.o.lab.clock.now().toISOString();
-    if (rv === this.lastRv && clock === this.lastClock) return;
+    // a login or a context switch changes who the views act as: the kubeconfig is a workspace file
+    let kubeconfig = '';
+    try {
+      kubeconfig = this.workspace.read('/.kube/config');
+    } catch {
+      // signed out entirely
+    }
+    if (rv === this.lastRv && clock === this.lastClock && kubeconfig === this.lastKubeconfig) return;
     this.lastRv = rv;
     this.lastClock = clock;
+    this.lastKubeconfig = kubeconfig;
     this.emit({ type: 'lab.changed', rv, clock });
   }
 

@@ -147,6 +147,43 @@ describe('the app engine', () => {
     expect(inv).toContain('"kind":"VSphereNamespace","name":"demo"');
   });
 
+  it('opens `kubectl edit` in the editor and applies what is saved', async () => {
+    const { engine, lab, events, output } = open();
+    await engine.call('admin.enableWorkloadManagement', enableForm);
+    lab.advance(20 * 60_000);
+    await engine.call('admin.configureNamespace', {
+      name: 'demo',
+      cluster: 'Workload-Cluster',
+      create: true,
+      storagePolicies: ['k8s-gold'],
+      vmClasses: [],
+      permissions: [],
+    });
+    lab.settle();
+    const cm =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: demo\ndata:\n  a: b\n';
+    await engine.call('editor.apply', { path: '/cm.yaml', text: cm, dryRun: false });
+    const { id } = (await engine.call('terminal.open', { cols: 120 })) as { id: string };
+    await engine.call('terminal.input', { id, data: 'kubectl edit configmap settings -n demo\r' });
+    await settle();
+    const req = events.find(
+      (e): e is Extract<EngineEvent, { type: 'editor.open' }> => e.type === 'editor.open',
+    );
+    expect(req?.text).toContain('  a: b\n');
+    await engine.call('editor.done', {
+      request: req!.request,
+      text: req!.text.replace('  a: b\n', '  a: c\n'),
+    });
+    await settle();
+    expect(output(id)).toContain('configmap/settings edited');
+    await engine.call('terminal.input', {
+      id,
+      data: "kubectl get cm settings -n demo -o jsonpath='{.data.a}'\r",
+    });
+    await settle();
+    expect(output(id)).toMatch(/jsonpath='\{\.data\.a\}'\r\x1b\[\d+C\r\nc\r/);
+  });
+
   it('gives the editor a schema from the registry with the namespace’s live values', async () => {
     const { engine, lab } = open();
     await engine.call('admin.enableWorkloadManagement', enableForm);
