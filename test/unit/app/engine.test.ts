@@ -181,7 +181,7 @@ describe('the app engine', () => {
       data: "kubectl get cm settings -n demo -o jsonpath='{.data.a}'\r",
     });
     await settle();
-    expect(output(id)).toMatch(/jsonpath='\{\.data\.a\}'\r\x1b\[\d+C\r\nc\r/);
+    expect(output(id).split("jsonpath='{.data.a}'").at(-1)).toMatch(/^\r\S*\r\nc\r/);
   });
 
   it('gives the editor a schema from the registry with the namespace’s live values', async () => {
