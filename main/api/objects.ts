@@ -19,6 +19,12 @@ const ownerUids = (o: KubeObject | undefined): string[] =>
 const cacheKey = (k: ObjectKey) =>
   `${k.cluster}\u0000${k.group}\u0000${k.kind}\u0000${k.namespace}\u0000${k.name}`;
 
+/**
+ * Events are the bulk of the rows (several per pod) and rarely read again: they are not kept in the
+ * cache, so memory stays with the objects that are read (SQLite answers for events).
+ */
+const cached = (k: ObjectKey) => !(k.kind === 'Event' && (k.group === '' || k.group === 'events.k8s.io'));
+
 /** A cached object: its revision, and its body parsed (and frozen) on first read. */
 interface Cached {
   rv: number;
@@ -66,6 +72,7 @@ export class Objects {
     const hit = this.cache.get(k);
     if (hit !== undefined) return hit === null ? undefined : materialise(hit);
     const row = this.store.get(key);
+    if (!cached(key)) return row ? deepFreeze(JSON.parse(row.body) as KubeObject) : undefined;
     if (!row) {
       this.cache.set(k, null);
       return undefined;
@@ -110,6 +117,10 @@ export class Objects {
     const ns = kind.namespaced ? namespace : undefined;
     const out: KubeObject[] = [];
     for (const r of this.store.listRevisions(cluster, kind.group, kind.kind, ns)) {
+      if (!cached(r.key)) {
+        out.push(deepFreeze(JSON.parse(this.store.bodyAt(r.rv) ?? '{}') as KubeObject));
+        continue;
+      }
       const k = cacheKey(r.key);
       const hit = this.cache.get(k);
       if (hit && hit.rv === r.rv) out.push(materialise(hit));
@@ -125,7 +136,7 @@ export class Objects {
     const key = objectKey(kind, cluster, obj);
     const json = JSON.stringify(obj);
     this.store.put(old ? 'MODIFIED' : 'ADDED', key, obj.metadata.uid ?? '', rv, json);
-    this.cache.set(cacheKey(key), { rv, json });
+    if (cached(key)) this.cache.set(cacheKey(key), { rv, json });
     if (kind.group === '' && kind.kind === 'Namespace') {
       this.namespaces.set(
         `${cluster}/${key.name}`,
@@ -144,7 +155,7 @@ export class Objects {
     const final = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
     const key = objectKey(kind, cluster, obj);
     this.store.remove(key, rv, JSON.stringify(final));
-    this.cache.set(cacheKey(key), null);
+    if (cached(key)) this.cache.set(cacheKey(key), null);
     if (kind.group === '' && kind.kind === 'Namespace')
       this.namespaces.set(`${cluster}/${key.name}`, 'missing');
     const before = ownerUids(obj);
