@@ -9,7 +9,13 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'main/host/electron/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'main/host/electron/index.ts'),
+          // the lab engine, forked as a utility process by the main process
+          engine: resolve(__dirname, 'main/host/electron/engineProcess.ts'),
+        },
+      },
     },
   },
   preload: {

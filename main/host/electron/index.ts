@@ -1,18 +1,12 @@
-// The Electron main process: one hardened window loading the renderer, the app engine behind the
-// contract's IPC channels, the lab's Kubernetes API endpoint. The engine opens the lab with
-// better-sqlite3 built for Electron's ABI (see main/store/nativeBinding.ts).
-import { app, BrowserWindow, ipcMain, Menu, session, type WebContents } from 'electron';
+// The Electron main process: thin — one hardened window loading the renderer, the menu and the app's
+// lifecycle. The lab engine (simulation, app engine, Kubernetes API endpoint) runs in a utility process
+// (engineProcess.ts), so the window never waits on it; the contract's IPC channels forward to it.
+import { app, BrowserWindow, ipcMain, Menu, session, utilityProcess, type WebContents } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nativeBindingForRuntime } from '../../store/nativeBinding';
-import { Lab } from '../../sim/lab';
-import { appRoot, appVersion } from '../appInfo';
 import { labPath, resolveDataDir } from '../dataDir';
-import { defaultScenario, shippedScenarios } from '../scenarios';
-import { startEndpoint } from '../endpoint/server';
-import { labTls } from '../endpoint/tls';
-import { AppEngine } from '../app/engine';
 import { CSP } from '../browser/server';
+import { engineClient, type EngineProcessLike } from './engineChannel';
 import { forwardEvents, registerContract, trustedUrl } from './ipc';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -81,7 +75,6 @@ function hardenSession(): void {
 }
 
 export function start(): void {
-  let lab: Lab | undefined;
   app.on('web-contents-created', (_e, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-attach-webview', (e) => e.preventDefault());
@@ -95,49 +88,29 @@ export function start(): void {
         electronUserData: app.getPath('userData'),
       });
       const path = labPath(dataDir, argValue(process.argv, '--lab'));
-      lab = Lab.open({
-        path,
-        nativeBinding: nativeBindingForRuntime(appRoot),
-        wall: () => Date.now(),
-        clock: { kind: 'realtime', speed: 1 },
-        scenario: defaultScenario(),
+      const child = utilityProcess.fork(join(here, 'engine.js'), [path, ...process.argv.slice(1)], {
+        serviceName: 'Supervisor Lab engine',
+        stdio: 'inherit',
       });
-      const current = lab;
-      const engine = new AppEngine({
-        lab: current,
-        labPath: path,
-        version: appVersion,
-        scenarios: shippedScenarios,
-      });
+      const engine = engineClient(child as unknown as EngineProcessLike);
       registerContract(ipcMain, engine, { isAppWindow: (wc) => windows.has(wc), devServer });
       const stopEvents = forwardEvents(engine, () => [...windows]);
-      const ticker = setInterval(() => {
-        current.settle();
-        engine.poll();
-      }, 250);
-      // The Kubernetes API for the learner's own kubectl, as `lab serve` offers it. Settings:
-      // --api-port N (default 6443) and --no-api-endpoint, or SUPERVISOR_LAB_API_ENDPOINT=off.
-      const apiOff =
-        process.argv.includes('--no-api-endpoint') || process.env.SUPERVISOR_LAB_API_ENDPOINT === 'off';
-      const endpoint = apiOff
-        ? undefined
-        : await labTls(current.store, 'default').then((tls) =>
-            startEndpoint(current, tls, Number(argValue(process.argv, '--api-port') ?? 6443)).catch(
-              (err: unknown) => {
-                console.error(
-                  `Kubernetes API endpoint not started: ${err instanceof Error ? err.message : String(err)}`,
-                );
-                return undefined;
-              },
-            ),
-          );
-      app.on('before-quit', () => {
-        void endpoint?.close();
-        clearInterval(ticker);
-        stopEvents();
-        current.close();
-      });
       createMainWindow();
+      await engine.ready;
+      // the engine saves the lab and closes it before the app goes
+      let quitting = false;
+      app.on('before-quit', (e) => {
+        if (quitting) return;
+        quitting = true;
+        e.preventDefault();
+        stopEvents();
+        const force = setTimeout(() => app.exit(0), 5000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          app.quit();
+        });
+        engine.quit();
+      });
       app.on('activate', () => {
         if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
       });

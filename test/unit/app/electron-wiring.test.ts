@@ -43,6 +43,7 @@ vi.mock('electron', () => {
     Menu: { setApplicationMenu: vi.fn() },
     ipcMain: { handle: (ch: string, f: (...a: unknown[]) => unknown) => ipcHandlers.set(ch, f) },
     session: { defaultSession: {} },
+    utilityProcess: { fork: vi.fn() },
   };
 });
 
