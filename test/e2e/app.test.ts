@@ -222,9 +222,20 @@ describe.skipIf(!haveChromium)('the app in browser mode', () => {
     await page.getByTestId('language').selectOption('pt-BR');
     expect(await page.getByTestId('center-topology').innerText()).toBe('Topologia');
     expect(await page.getByTestId('bottom-activity').innerText()).toBe('Tarefas e eventos');
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const first = await theme();
     await page.getByTestId('theme').click();
+    expect(await theme()).toBe(first === 'dark' ? 'light' : 'dark');
+    // keyboard: Ctrl+Shift+L switches the theme back, Ctrl+2 shows the editor, Ctrl+1 the topology
+    await page.keyboard.press('Control+Shift+L');
+    expect(await theme()).toBe(first);
+    await page.keyboard.press('Control+Shift+L');
+    await page.keyboard.press('Control+2');
+    expect(await page.getByTestId('center-editor').getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Control+1');
+    expect(await page.getByTestId('center-topology').getAttribute('aria-selected')).toBe('true');
     await page.getByTestId('bottom-activity').click();
-    await shot(page, '13-reloaded-pt-BR-light');
+    await shot(page, '13-reloaded-pt-BR-other-theme');
     await page.getByTestId('language').selectOption('en');
   }, 60_000);
 });

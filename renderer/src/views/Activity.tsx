@@ -21,7 +21,7 @@ export function Activity({ items }: { items?: Item[] }) {
             <tr key={i} className={`activity-${a.kind} type-${a.type.toLowerCase()}`}>
               <td className="mono">{a.time.replace('T', ' ').replace('Z', '')}</td>
               <td>
-                {a.kind === 'task' ? 'task · ' : ''}
+                {a.kind === 'task' ? `${t('activity.task')} · ` : ''}
                 {a.type}
                 {a.progress !== undefined && <progress max={100} value={a.progress} />}
               </td>
