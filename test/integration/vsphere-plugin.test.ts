@@ -190,6 +190,11 @@ describe.skipIf(!haveKubectl)(
       expect(pods.stdout).toContain('pod/kube-apiserver-tkc-01-control-plane-');
       // the PodSecurityPolicy fix a learner types, as the real kubectl sends it
       const ctx = ['--context', 'tkc-01'];
+      // the guest cluster runs its TKr's Kubernetes, not the Supervisor's
+      const ver = await s.kubectl([...ctx, 'version', '-o', 'json'], { env });
+      expect(
+        (JSON.parse(ver.stdout) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion,
+      ).toBe('v1.21.6+vmware.1');
       expect(
         await s.kubectl(
           [

@@ -3,7 +3,7 @@
 // /clusters/<space>. It is a thin adapter: every request goes through ApiServer.handle / watch, as the
 // in-app shell's do.
 import { tkcLogin, workloadsOf } from '../../sim/supervisor/access';
-import { SUPERVISOR_KUBERNETES_VERSION } from '../../sim/supervisor/version';
+import { kubernetesVersion } from '../../sim/tkgs/version';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -29,7 +29,6 @@ import type { LabTls } from './tls';
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 const FLOW_SCHEMA_UID = '7f3e4b8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
 const PRIORITY_LEVEL_UID = '2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d';
-const KUBERNETES_VERSION = SUPERVISOR_KUBERNETES_VERSION;
 const unsupportedSubresources = new Set(['exec', 'attach', 'portforward', 'proxy']);
 
 export interface Endpoint {
@@ -143,7 +142,7 @@ async function serve(
     res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
     return;
   }
-  if (path === '/version') return send(res, { status: 200, body: KUBERNETES_VERSION });
+  if (path === '/version') return send(res, { status: 200, body: kubernetesVersion(lab.api, space) });
   if (path === '/wcp/login' && req.method === 'POST') return await wcpLogin(lab, req, res);
   const user = authenticate(lab, req);
   if (!user) return send(res, status(401, 'Unauthorized', 'Unauthorized'));

@@ -27,6 +27,7 @@ const settle = (lab: Lab, seconds = 30) => {
 describe('workloads in a guest cluster (TKr v1.21: PodSecurityPolicy)', () => {
   it("refuses a Deployment's pods until a PSP role is bound, then schedules them on the workers and runs them", async () => {
     const { run, lab } = await guest();
+    expect((await run('kubectl version')).out).toMatch(/\nServer Version: v1\.21\.6\+vmware\.1\n$/);
     // a bare pod, made by the learner (cluster-admin), runs under the privileged policy
     expect((await run('kubectl run solo --image=nginx')).out).toBe('pod/solo created\n');
     settle(lab);

@@ -136,7 +136,7 @@ export function kubectlCommand(server: ApiServer, env: KubectlEnv): CommandFn {
         case 'top':
           return top(api, context(), ctx, rest);
         case 'version':
-          return version(rest.includes('--client') ? undefined : context(), ctx, rest, env.now());
+          return version(api, rest.includes('--client') ? undefined : context(), ctx, rest, env.now());
         case 'cluster-info':
           return clusterInfo(api, { ...context(), namespaceSet: globals.namespace !== undefined }, ctx, rest);
         case 'delete':

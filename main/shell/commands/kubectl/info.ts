@@ -2,6 +2,7 @@
 // /version as the lab's HTTPS endpoint does (a vSphere with Tanzu 7.0 U3 Supervisor, Kubernetes 1.21), so
 // kubectl's skew warning appears as against the real thing.
 import { SUPERVISOR_KUBERNETES_VERSION } from '../../../sim/supervisor/version';
+import { kubernetesVersion } from '../../../sim/tkgs/version';
 import type { ApiServer } from '../../../api/server';
 import type { KubeObject, Status } from '../../../api/types';
 import type { CommandContext } from '../../session';
@@ -30,6 +31,7 @@ export const SERVER_VERSION = SUPERVISOR_KUBERNETES_VERSION;
 const minorOf = (v: string) => /^v?(\d+)\.(\d+)/.exec(v);
 
 export function version(
+  api: ApiServer,
   k: WorkloadContext | undefined,
   ctx: CommandContext,
   argv: string[],
@@ -49,7 +51,8 @@ export function version(
       ctx.err("error: --output must be 'yaml' or 'json'\n");
       return 1;
     }
-    const server = f.bool('client') || !k ? undefined : SERVER_VERSION;
+    // what the context's API space answers: the Supervisor's version, or a guest cluster's TKr
+    const server = f.bool('client') || !k ? undefined : kubernetesVersion(api, k.space);
     const info = {
       clientVersion: CLIENT_VERSION,
       kustomizeVersion: KUSTOMIZE_VERSION,
