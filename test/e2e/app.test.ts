@@ -166,6 +166,19 @@ describe.skipIf(!haveChromium)('the app in browser mode', () => {
     await shot(page, '08-tkc-filtered');
     await page.getByTestId('topology-filter').selectOption('');
     await runInTerminal(page, 'kubectl get tkc -n demo', /tkc-01 +1 +2 +v1\.21/);
+    // vSphere Pods: a Deployment in the namespace comes up as CRX tiles on the hosts
+    await runInTerminal(
+      page,
+      'kubectl create deployment web --image=nginx --replicas=3 -n demo',
+      /deployment\.apps\/web created/,
+    );
+    await step(page, 1, 'step-1m');
+    await page.waitForFunction(
+      () => /· 3 pods$/.test(document.querySelector('[data-testid="topology-counts"]')?.textContent ?? ''),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await runInTerminal(page, 'kubectl get pods -n demo', /web-\S+ +1\/1 +Running/);
     await shot(page, '09-tkc-running');
   }, 90_000);
 

@@ -228,8 +228,10 @@ function drawVm(ctx: CanvasRenderingContext2D, r: Rect, vm: TopologyVm, c: Palet
   }
   // guest pods inside a TKC node VM
   for (let i = 0; i < vm.pods.length && i < 24; i++) {
-    ctx.fillStyle = podColor(vm.pods[i]!, c);
-    ctx.fillRect(r.x + 20 + (i % 12) * 4, r.y + 18 + Math.floor(i / 12) * 5 + (vm.floatingIP ? 0 : 0), 3, 3);
+    const p = vm.pods[i]!;
+    // light dots on the VM's colour: running guest pods white, others in their phase colour
+    ctx.fillStyle = p.phase === 'Running' || p.phase === 'Succeeded' ? '#ffffff' : podColor(p, c);
+    ctx.fillRect(r.x + 20 + (i % 12) * 4, r.y + 18 + Math.floor(i / 12) * 5, 3, 3);
   }
   ctx.globalAlpha = 1;
 }
