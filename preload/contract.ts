@@ -247,7 +247,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('terminal.exit'), id: z.string() }),
   z.object({ type: z.literal('editor.open'), request: z.string(), name: z.string(), text }),
   z.object({ type: z.literal('editor.cancel'), request: z.string() }),
-  z.object({ type: z.literal('lab.changed'), rv: z.string(), clock: z.string() }),
+  /** rv: the objects' version; session: who the views act as (the kubeconfig), as a digest */
+  z.object({ type: z.literal('lab.changed'), rv: z.string(), clock: z.string(), session: z.string() }),
 ]);
 export type EngineEvent = z.infer<typeof EngineEvent>;
 

@@ -60,12 +60,14 @@ export function App() {
   const terminals = useRef<TerminalsHandle>(null);
   const editor = useRef<EditorHandle>(null);
   const t = translator(lang);
+  // lab time alone moves the status bar; views of objects follow object changes
   const tick = useLabTick();
+  const objects = useLabTick(300, 'objects');
   const { data: status, error } = useQuery('status', {}, tick);
-  const { data: topology } = useQuery('view.topology', {}, tick, center === 'topology');
-  const { data: inventory } = useQuery('view.inventory', {}, tick, showSide && side === 'inventory');
-  const { data: files } = useQuery('files.list', {}, tick + filesTick, showSide && side === 'files');
-  const { data: activity } = useQuery('view.activity', {}, tick, showBottom && bottom === 'activity');
+  const { data: topology } = useQuery('view.topology', {}, objects, center === 'topology');
+  const { data: inventory } = useQuery('view.inventory', {}, objects, showSide && side === 'inventory');
+  const { data: files } = useQuery('files.list', {}, objects + filesTick, showSide && side === 'files');
+  const { data: activity } = useQuery('view.activity', {}, objects, showBottom && bottom === 'activity');
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -150,7 +152,7 @@ export function App() {
             }}
           />
         )}
-        {side === 'admin' && <Admin tick={tick} />}
+        {side === 'admin' && <Admin tick={objects} />}
       </div>
     </div>
   );
@@ -169,7 +171,7 @@ export function App() {
           <Suspense fallback={<p className="hint">{t('app.connecting')}</p>}>
             <Editor
               theme={theme}
-              tick={tick}
+              tick={objects}
               handle={editor}
               onShow={() => setCenter('editor')}
               onTerminalDone={() => terminals.current?.focus()}
@@ -246,7 +248,7 @@ export function App() {
                 {middle}
                 {panel}
               </Split>
-              <Details selection={selection} tick={tick} onClose={() => setSelection(undefined)} />
+              <Details selection={selection} tick={objects} onClose={() => setSelection(undefined)} />
             </Split>
           </Split>
         </div>

@@ -5,6 +5,7 @@
 import type { Lab } from '../../sim/lab';
 import type { ScenarioSource } from '../../shell/commands/lab';
 import { createShell } from '../../shell';
+import { createHash } from 'node:crypto';
 import { Workspace, resolvePath } from '../../store/files';
 import { methods, type EngineEvent, type Input, type Method, type Output } from '../../../preload/contract';
 import { adminChoices, enableCommand, namespaceCommands } from './admin';
@@ -188,7 +189,8 @@ export class AppEngine {
     this.lastRv = rv;
     this.lastClock = clock;
     this.lastKubeconfig = kubeconfig;
-    this.emit({ type: 'lab.changed', rv, clock });
+    const session = createHash('sha256').update(kubeconfig).digest('hex').slice(0, 16);
+    this.emit({ type: 'lab.changed', rv, clock, session });
   }
 
   private emit(e: EngineEvent): void {

@@ -10,13 +10,22 @@ export function useEngineEvent(listener: (e: EngineEvent) => void): void {
   useEffect(() => bridge().onEvent((e) => ref.current(e)), []);
 }
 
-/** A counter that moves when the lab changes, at most every `ms`. */
-export function useLabTick(ms = 300): number {
+/**
+ * A counter that moves when the lab changes, at most every `ms`. With `objects`, only when objects
+ * change or the signed-in user does — not when only lab time moves (views of objects need nothing new).
+ */
+export function useLabTick(ms = 300, what: 'any' | 'objects' = 'any'): number {
   const [tick, setTick] = useState(0);
   const timer = useRef<number | undefined>(undefined);
   const dirty = useRef(false);
+  const seen = useRef('');
   useEngineEvent((e) => {
     if (e.type !== 'lab.changed') return;
+    if (what === 'objects') {
+      const key = `${e.rv}/${e.session}`;
+      if (key === seen.current) return;
+      seen.current = key;
+    }
     if (timer.current !== undefined) {
       dirty.current = true;
       return;

@@ -88,8 +88,8 @@ describe('browser mode', () => {
       error: expect.stringMatching(/^invalid request: /),
     });
     const got = new Promise((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
-    listener!({ type: 'lab.changed', rv: '7', clock: 'now' });
-    expect(await got).toEqual({ event: { type: 'lab.changed', rv: '7', clock: 'now' } });
+    listener!({ type: 'lab.changed', rv: '7', clock: 'now', session: 'abc' });
+    expect(await got).toEqual({ event: { type: 'lab.changed', rv: '7', clock: 'now', session: 'abc' } });
     ws.close();
   });
 });
