@@ -3,95 +3,14 @@
 // A VM that moves between hosts glides to its new place. Filter by namespace or TKC; click to describe;
 // right-click a host for faults and maintenance.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import {
-  Topology as TopologySchema,
-  type CommandResult,
-  type Topology as Model,
-} from '../../../preload/contract';
+import type { CommandResult, Topology as Model } from '../../../preload/contract';
 import { call } from '../lib/bridge';
 import { useT } from '../lib/i18n';
-import {
-  hitTest,
-  layout,
-  paint,
-  syntheticTopology,
-  type Filter,
-  type Layout,
-  type Palette,
-  type Rect,
-} from '../lib/topologyLayout';
-
-const palettes: Record<'dark' | 'light', Palette> = {
-  dark: {
-    bg: '#16181d',
-    card: '#22252d',
-    border: '#3a3f4b',
-    text: '#e6e9ef',
-    muted: '#9aa3b2',
-    failed: '#ff5f56',
-    maintenance: '#f5a623',
-    cpu: '#5fa8ff',
-    mem: '#b58cff',
-    barBg: '#343844',
-    supervisorCp: '#2f80ed',
-    tkcCp: '#9b51e0',
-    worker: '#27ae60',
-    vm: '#6b7280',
-    podRunning: '#3fcf8e',
-    podPending: '#f2c94c',
-    podFailed: '#eb5757',
-    fip: '#ffd33d',
-    selected: '#ffffff',
-  },
-  light: {
-    bg: '#f4f5f7',
-    card: '#ffffff',
-    border: '#c9ced6',
-    text: '#1f2328',
-    muted: '#5b6472',
-    failed: '#d93025',
-    maintenance: '#e37400',
-    cpu: '#1a73e8',
-    mem: '#8e44ad',
-    barBg: '#e3e6ea',
-    supervisorCp: '#1a73e8',
-    tkcCp: '#8e44ad',
-    worker: '#188038',
-    vm: '#6b7280',
-    podRunning: '#1e8e3e',
-    podPending: '#f9ab00',
-    podFailed: '#d93025',
-    fip: '#fbbc04',
-    selected: '#000000',
-  },
-};
+import { hitTest, layout, paint, type Filter, type Layout, type Rect } from '../lib/topologyLayout';
+import { palettes } from '../lib/topologyPalettes';
+import { installProbe, type Timing } from '../lib/topologyProbe';
 
 const MOVE_MS = 700;
-
-interface Timing {
-  frames: number[];
-  layoutMs: number;
-}
-declare global {
-  interface Window {
-    /** frame times of the topology painter, read by the UI benchmark */
-    __supervisorLabTopology?: Timing & {
-      /** paints a synthetic model of this size in the real canvas, scrolling through it; frame times in ms */
-      bench(
-        hosts: number,
-        vms: number,
-        pods: number,
-        frames: number,
-      ): { firstMs: number; frames: number[]; updates: number[]; validateMs: number };
-      /** a model as the engine sends it (JSON): checked, laid out and painted, then scrolled through */
-      render(json: string): { firstMs: number; frames: number[] };
-      /** where a VM is drawn, in page coordinates (scrolled into view), and on which host */
-      locate(vm: string): { x: number; y: number; host: string } | undefined;
-      /** the VM holding the Supervisor's floating IP, as drawn */
-      floating(): { vm: string; host: string } | undefined;
-    };
-  }
-}
 
 export type Selection =
   | { kind: 'host' | 'vm' | 'tkc' | 'namespace'; name: string; namespace?: string }
@@ -214,91 +133,9 @@ export function Topology(props: { model?: Model; theme: 'dark' | 'light'; onSele
     return () => ro.disconnect();
   }, []);
 
-  useEffect(() => {
-    window.__supervisorLabTopology = Object.assign(timing.current, {
-      bench: (hosts: number, vms: number, pods: number, n: number) => {
-        const c = canvas.current!;
-        const s = scroller.current!;
-        const model = syntheticTopology(hosts, vms, pods);
-        const t0 = performance.now();
-        const l = layout(model, s.clientWidth);
-        const ctx = c.getContext('2d')!;
-        const view = { top: 0, width: s.clientWidth, height: s.clientHeight };
-        paint(ctx, l, view, palettes[props.theme]);
-        const firstMs = performance.now() - t0;
-        const frames: number[] = [];
-        for (let i = 0; i < n; i++) {
-          const f0 = performance.now();
-          view.top = (i * 97) % Math.max(1, l.height - view.height);
-          paint(ctx, l, view, palettes[props.theme]);
-          // reading a pixel waits for the canvas to finish drawing, so the time is the real cost
-          ctx.getImageData(0, 0, 1, 1);
-          frames.push(performance.now() - f0);
-        }
-        // a model update as it arrives: checked against the contract, laid out again, painted
-        const updates: number[] = [];
-        const wire = JSON.stringify(model);
-        const v0 = performance.now();
-        TopologySchema.parse(JSON.parse(wire));
-        const validateMs = performance.now() - v0;
-        for (let i = 0; i < 20; i++) {
-          const u0 = performance.now();
-          const next = {
-            ...model,
-            hosts: model.hosts.map((h, k) => (k === i % hosts ? { ...h, state: 'failed' as const } : h)),
-          };
-          const l2 = layout(next, s.clientWidth);
-          paint(ctx, l2, view, palettes[props.theme]);
-          ctx.getImageData(0, 0, 1, 1);
-          updates.push(performance.now() - u0);
-        }
-        schedule();
-        return { firstMs, frames, updates, validateMs };
-      },
-      render: (json: string) => {
-        const c = canvas.current!;
-        const s = scroller.current!;
-        const ctx = c.getContext('2d')!;
-        const t0 = performance.now();
-        const model = TopologySchema.parse(JSON.parse(json));
-        const l = layout(model, s.clientWidth);
-        const view = { top: 0, width: s.clientWidth, height: s.clientHeight };
-        paint(ctx, l, view, palettes[props.theme]);
-        ctx.getImageData(0, 0, 1, 1);
-        const firstMs = performance.now() - t0;
-        const frames: number[] = [];
-        for (let i = 0; i < 120; i++) {
-          const f0 = performance.now();
-          view.top = (i * 97) % Math.max(1, l.height - view.height);
-          paint(ctx, l, view, palettes[props.theme]);
-          ctx.getImageData(0, 0, 1, 1);
-          frames.push(performance.now() - f0);
-        }
-        schedule();
-        return { firstMs, frames };
-      },
-      locate: (name: string) => {
-        const s = scroller.current!;
-        for (const card of lay.current?.cards ?? [])
-          for (const v of card.vms)
-            if (v.vm.name === name) {
-              if (v.y < s.scrollTop || v.y + v.h > s.scrollTop + s.clientHeight) s.scrollTop = v.y - 20;
-              const r = s.getBoundingClientRect();
-              return {
-                x: r.left + v.x + v.w / 2,
-                y: r.top + v.y - s.scrollTop + v.h / 2,
-                host: card.host.name,
-              };
-            }
-        return undefined;
-      },
-      floating: () => {
-        for (const card of lay.current?.cards ?? [])
-          for (const v of card.vms) if (v.vm.floatingIP) return { vm: v.vm.name, host: card.host.name };
-        return undefined;
-      },
-    });
-  });
+  useEffect(() =>
+    installProbe({ canvas, scroller, lay, timing: timing.current, palette: palettes[props.theme], schedule }),
+  );
 
   const at = (e: React.MouseEvent) => {
     const s = scroller.current!;
