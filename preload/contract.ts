@@ -228,6 +228,21 @@ export const methods = {
     }),
     output: CommandResult,
   },
+  'objects.list': {
+    input: z.object({ resource: name, namespace: z.string().max(253).optional() }).strict(),
+    output: z.object({ items: z.array(z.record(z.string(), z.unknown())) }),
+  },
+  'objects.watch': {
+    input: z
+      .object({
+        resource: name,
+        namespace: z.string().max(253).optional(),
+        name: z.string().max(253).optional(),
+      })
+      .strict(),
+    output: z.object({ watch: z.string() }),
+  },
+  'objects.unwatch': { input: z.object({ watch: z.string().max(64) }).strict(), output: ok },
   'view.topology': { input: nothing, output: Topology },
   'view.inventory': { input: nothing, output: z.array(InventoryNode) },
   'view.activity': { input: nothing, output: z.array(Activity) },
@@ -247,6 +262,15 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('terminal.exit'), id: z.string() }),
   z.object({ type: z.literal('editor.open'), request: z.string(), name: z.string(), text }),
   z.object({ type: z.literal('editor.cancel'), request: z.string() }),
+  /** a watched object changed (objects.watch): which one, how */
+  z.object({
+    type: z.literal('objects.event'),
+    watch: z.string(),
+    event: z.string(),
+    name: z.string(),
+    namespace: z.string(),
+    resourceVersion: z.string(),
+  }),
   /** rv: the objects' version; session: who the views act as (the kubeconfig), as a digest */
   z.object({ type: z.literal('lab.changed'), rv: z.string(), clock: z.string(), session: z.string() }),
 ]);

@@ -12,6 +12,7 @@ import { adminChoices, enableCommand, namespaceCommands } from './admin';
 import { CommandRunner, commandLine } from './commands';
 import { editorSchema, liveValues, templates } from './editorSchema';
 import { signedIn } from './identity';
+import { ObjectWatches } from './objects';
 import { Terminals } from './terminals';
 import { activityView, inventoryView, operationsView, topologyView } from './views';
 
@@ -30,6 +31,7 @@ export class AppEngine {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   readonly terminals: Terminals;
   private readonly runner: CommandRunner;
+  private readonly objects: ObjectWatches;
   private readonly workspace: Workspace;
   private lastRv = '';
   private lastClock = '';
@@ -40,6 +42,7 @@ export class AppEngine {
     const lab = o.lab;
     this.terminals = new Terminals(lab, (e) => this.emit(e), o.scenarios);
     this.runner = new CommandRunner(lab, o.scenarios);
+    this.objects = new ObjectWatches(lab, (e) => this.emit(e));
     this.workspace = new Workspace(lab.store, () => lab.clock.nowMs());
     // a shell writes the new lab's kubeconfig (the administrator signed in): the status bar and the
     // views act as that user from the start, before any terminal is open
@@ -145,6 +148,14 @@ export class AppEngine {
               ? commandLine(['govc', 'namespace.info', i.name])
               : commandLine(['kubectl', 'describe', i.what, i.name, '-n', i.namespace ?? 'default']);
         return this.runner.run([line]);
+      },
+      'objects.list': (i) => ({
+        items: this.objects.list(i.resource, i.namespace) as unknown as Record<string, unknown>[],
+      }),
+      'objects.watch': (i) => ({ watch: this.objects.watch(i.resource, i.namespace, i.name) }),
+      'objects.unwatch': (i) => {
+        this.objects.unwatch(i.watch);
+        return { ok: true };
       },
       'view.topology': () => topologyView(lab),
       'view.inventory': () => inventoryView(lab, signedIn(lab)),

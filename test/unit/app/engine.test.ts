@@ -227,4 +227,52 @@ describe('the app engine', () => {
     expect(templates.map((t) => t.id)).toEqual(['tkc', 'deployment', 'vm']);
     expect(templates[0]!.text).toContain('namespace: demo');
   });
+
+  it('lists and watches objects through the API as the signed-in user', async () => {
+    const { engine, lab, events } = open();
+    await engine.call('admin.enableWorkloadManagement', enableForm);
+    lab.advance(20 * 60_000);
+    await engine.call('admin.configureNamespace', {
+      name: 'demo',
+      cluster: 'Workload-Cluster',
+      create: true,
+      storagePolicies: ['k8s-gold'],
+      vmClasses: [],
+      permissions: [],
+    });
+    lab.settle();
+    const { watch } = (await engine.call('objects.watch', { resource: 'configmaps', namespace: 'demo' })) as {
+      watch: string;
+    };
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: demo\n';
+    await engine.call('editor.apply', { path: '/cm.yaml', text: cm, dryRun: false });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'objects.event',
+        watch,
+        event: 'ADDED',
+        name: 'settings',
+        namespace: 'demo',
+      }),
+    );
+    const { items } = (await engine.call('objects.list', { resource: 'configmaps', namespace: 'demo' })) as {
+      items: { metadata: { name: string } }[];
+    };
+    expect(items.map((i) => i.metadata.name)).toContain('settings');
+    await expect(engine.call('objects.list', { resource: 'tkcs' })).rejects.toThrow(
+      'the server doesn\'t have a resource type "tkcs"',
+    );
+    await engine.call('objects.unwatch', { watch });
+    // signed in as the viewer, who has no access to demo: the API refuses
+    const { id } = (await engine.call('terminal.open', { cols: 120 })) as { id: string };
+    await engine.call('terminal.input', {
+      id,
+      data: "export KUBECTL_VSPHERE_PASSWORD='VMware1!'; kubectl vsphere login --server=127.0.0.1 --vsphere-username viewer@vsphere.local --insecure-skip-tls-verify\r",
+    });
+    await settle();
+    expect(((await engine.call('status', {})) as { user: string }).user).toBe('viewer@vsphere.local');
+    await expect(engine.call('objects.watch', { resource: 'configmaps', namespace: 'demo' })).rejects.toThrow(
+      /forbidden/,
+    );
+  });
 });
