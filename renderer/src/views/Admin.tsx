@@ -275,9 +275,9 @@ export function Admin({ tick }: { tick: number }) {
                   }}
                 >
                   <option value="">{t('admin.ns.role.none')}</option>
-                  <option value="view">view</option>
-                  <option value="edit">edit</option>
-                  <option value="owner">owner</option>
+                  <option value="view">{t('admin.ns.role.view')}</option>
+                  <option value="edit">{t('admin.ns.role.edit')}</option>
+                  <option value="owner">{t('admin.ns.role.owner')}</option>
                 </select>
               </div>
             );

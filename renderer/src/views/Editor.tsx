@@ -210,7 +210,7 @@ export function Editor(props: {
               />
               {dirty && <em> ({t('editor.unsaved')})</em>}
             </label>
-            <button onClick={() => void save()} disabled={!path} title="Ctrl+S">
+            <button onClick={() => void save()} disabled={!path} title={`${t('shortcuts.save')} (Ctrl+S)`}>
               {t('editor.save')}
             </button>
             <button onClick={() => void apply(true)} disabled={!path || busy} data-testid="editor-dry-run">
@@ -221,7 +221,7 @@ export function Editor(props: {
               onClick={() => void apply(false)}
               disabled={!path || busy}
               data-testid="editor-apply"
-              title="Ctrl+Enter"
+              title={`${t('shortcuts.apply')} (Ctrl+Enter)`}
             >
               {t('editor.apply')}
             </button>
