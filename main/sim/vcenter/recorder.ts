@@ -44,10 +44,16 @@ export class Recorder {
     private readonly random: RandomSource,
   ) {}
 
+  /** recent events by what they say, for counting repeats: client-go's correlator cache (an LRU) */
+  private readonly recent = new Map<string, string>();
+  private seq = 0;
+
   /**
    * A Kubernetes Event about obj, in obj's namespace (or default) of the client's API space. The same
    * event again (object, type, reason, message, source) counts up on one Event, as client-go's event
    * correlator does, so a pod in back-off shows `(x12 over 1h)` rather than a screenful of copies.
+   * Events are named as client-go names them, `<object>.<time in ns, hex>`, so they list in the order
+   * they happened (describe's sort by time keeps that order for events of the same second).
    */
   event(
     c: ApiClient,
@@ -59,15 +65,26 @@ export class Recorder {
   ): void {
     const now = rfc3339(this.clock.now());
     const namespace = obj.metadata.namespace ?? 'default';
-    const name = `${dnsSafe(obj.metadata.name ?? 'object').slice(0, 200)}.${fnv64(
+    const key = `${c.cluster}\u0000${namespace}\u0000${fnv64(
       `${obj.metadata.uid ?? ''}\u0000${type}\u0000${reason}\u0000${message}\u0000${component}`,
     )}`;
-    const seen = c.tryGet('events', namespace, name);
+    const known = this.recent.get(key);
+    const seen = known ? c.tryGet('events', namespace, known) : undefined;
     if (seen) {
       const e = seen as unknown as { count?: number };
       c.update({ ...seen, count: (e.count ?? 1) + 1, lastTimestamp: now } as KubeObject);
+      this.recent.delete(key);
+      this.recent.set(key, known!);
       return;
     }
+    const base = dnsSafe(obj.metadata.name ?? 'object').slice(0, 200);
+    const ns = BigInt(this.clock.now().getTime()) * 1_000_000n;
+    let name = '';
+    // a name taken already (a lab reopened at the same instant): the next nanosecond
+    do name = `${base}.${(ns + BigInt(this.seq++ % 1_000_000)).toString(16)}`;
+    while (c.tryGet('events', namespace, name));
+    this.recent.set(key, name);
+    if (this.recent.size > 4096) this.recent.delete(this.recent.keys().next().value!);
     c.create({
       apiVersion: 'v1',
       kind: 'Event',

@@ -1,12 +1,38 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { fnv64 } from '../../../main/sim/vcenter/recorder';
+import type { Lab } from '../../../main/sim/lab';
+import { adminClient, newLab } from '../../helpers/lab';
+import { defaultScenario, runningSupervisor } from '../../helpers/scenario';
 
-describe('event names', () => {
-  it('hash with 64-bit FNV-1a, so names stay those of labs saved before', () => {
+let lab: Lab | undefined;
+afterEach(() => lab?.close());
+
+describe('events', () => {
+  it('key repeats with 64-bit FNV-1a', () => {
     // the published FNV-1a 64 test vectors
     expect(fnv64('')).toBe('cbf29ce484222325');
     expect(fnv64('a')).toBe('af63dc4c8601ec8c');
     expect(fnv64('foobar')).toBe('85944171f73967e8');
-    expect(fnv64('pod-uid\u0000Normal\u0000Pulled\u0000ok\u0000kubelet')).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('are named <object>.<ns hex> as client-go names them, so they list in the order they happened; a repeat counts up', () => {
+    lab = newLab({ scenario: defaultScenario() });
+    runningSupervisor(lab);
+    const k = adminClient(lab);
+    const cm = k.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cfg', namespace: 'default' },
+    });
+    const reasons = ['Pulling', 'Pulled', 'Created', 'Started'];
+    for (const r of reasons) lab.world.recorder.event(k, cm, 'Normal', r, `${r} it`, 'kubelet');
+    lab.world.recorder.event(k, cm, 'Normal', 'Pulling', 'Pulling it', 'kubelet');
+    const events = k
+      .list('events', { namespace: 'default' })
+      .items.filter((e) => (e as { involvedObject?: { name?: string } }).involvedObject?.name === 'cfg');
+    for (const e of events) expect(e.metadata.name).toMatch(/^cfg\.[0-9a-f]{15,16}$/);
+    // listed by name: the order they were first recorded in
+    expect(events.map((e) => (e as { reason?: string }).reason)).toEqual(reasons);
+    expect(events.map((e) => (e as { count?: number }).count)).toEqual([2, 1, 1, 1]);
   });
 });
