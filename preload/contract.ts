@@ -3,6 +3,7 @@
 // one too: both transports (IPC through contextBridge, a WebSocket in browser mode) validate with them,
 // so nothing that is not in this file crosses the boundary.
 import { z } from 'zod';
+import { LabsCheckedEvent, labsMethods } from './labsContract';
 
 const name = z.string().min(1).max(253);
 const text = z.string().max(4_000_000);
@@ -250,6 +251,8 @@ export const methods = {
   'admin.choices': { input: nothing, output: AdminChoices },
   'admin.enableWorkloadManagement': { input: EnableWorkloadManagement, output: CommandResult },
   'admin.configureNamespace': { input: ConfigureNamespace, output: CommandResult },
+  /** guided labs (preload/labsContract.ts) */
+  ...labsMethods,
 } as const;
 
 export type Method = keyof typeof methods;
@@ -273,6 +276,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
   }),
   /** rv: the objects' version; session: who the views act as (the kubeconfig), as a digest */
   z.object({ type: z.literal('lab.changed'), rv: z.string(), clock: z.string(), session: z.string() }),
+  /** the labs panel's lab was checked automatically, and the result differs from the last one */
+  LabsCheckedEvent,
 ]);
 export type EngineEvent = z.infer<typeof EngineEvent>;
 

@@ -12,6 +12,7 @@ import { adminChoices, enableCommand, namespaceCommands } from './admin';
 import { CommandRunner, commandLine } from './commands';
 import { editorSchema, liveValues, templates } from './editorSchema';
 import { signedIn } from './identity';
+import { LabsHost } from './labs';
 import { ObjectWatches } from './objects';
 import { Terminals } from './terminals';
 import { activityView, inventoryView, operationsView, topologyView } from './views';
@@ -32,6 +33,8 @@ export class AppEngine {
   readonly terminals: Terminals;
   private readonly runner: CommandRunner;
   private readonly objects: ObjectWatches;
+  /** the labs panel: guided labs over this lab, with their automatic check */
+  readonly labs: LabsHost;
   private readonly workspace: Workspace;
   private lastRv = '';
   private lastClock = '';
@@ -43,6 +46,7 @@ export class AppEngine {
     this.terminals = new Terminals(lab, (e) => this.emit(e), o.scenarios);
     this.runner = new CommandRunner(lab, o.scenarios);
     this.objects = new ObjectWatches(lab, (e) => this.emit(e));
+    this.labs = new LabsHost(lab, (e) => this.emit(e), o.scenarios);
     this.workspace = new Workspace(lab.store, () => lab.clock.nowMs());
     // a shell writes the new lab's kubeconfig (the administrator signed in): the status bar and the
     // views act as that user from the start, before any terminal is open
@@ -163,6 +167,7 @@ export class AppEngine {
       'view.operations': () => operationsView(lab, signedIn(lab)),
       'admin.choices': () => adminChoices(lab),
       'admin.enableWorkloadManagement': (i) => this.runner.run(enableCommand(i)),
+      ...this.labs.handlers,
       'admin.configureNamespace': (i) =>
         this.runner.run(
           namespaceCommands(i, new Set(lab.world.vc.list('ssogroups').items.map((g) => g.metadata.name!))),
@@ -187,6 +192,8 @@ export class AppEngine {
 
   /** Called on the host's tick: tells the UI when the lab changed (objects or lab time). */
   poll(): void {
+    // a command the learner ran may pass the labs panel's step
+    this.labs.poll();
     const rv = String(this.o.lab.store.currentRv());
     const clock = this.o.lab.clock.now().toISOString();
     // a login or a context switch changes who the views act as: the kubeconfig is a workspace file
