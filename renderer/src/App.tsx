@@ -13,13 +13,14 @@ import { Inventory } from './views/Inventory';
 import { Files } from './views/Files';
 import { Activity } from './views/Activity';
 import { Admin } from './views/Admin';
+import { Labs } from './views/Labs';
 import { Details } from './views/Details';
 
 // Monaco is most of the bundle: it loads after the first paint, so the terminal is usable sooner
 const Editor = lazy(() => import('./views/Editor').then((m) => ({ default: m.Editor })));
 
 type Theme = 'dark' | 'light';
-type Side = 'inventory' | 'files' | 'admin';
+type Side = 'inventory' | 'files' | 'admin' | 'labs';
 type Center = 'topology' | 'editor';
 type Bottom = 'terminal' | 'activity';
 
@@ -139,6 +140,7 @@ export function App() {
         {tab('inventory', side, setSide, t('side.inventory'), 'side-inventory')}
         {tab('files', side, setSide, t('side.files'), 'side-files')}
         {tab('admin', side, setSide, t('side.admin'), 'side-admin')}
+        {tab('labs', side, setSide, t('side.labs'), 'side-labs')}
       </div>
       <div className="scroll">
         {side === 'inventory' && <Inventory tree={inventory} onSelect={select} />}
@@ -153,6 +155,16 @@ export function App() {
           />
         )}
         {side === 'admin' && <Admin tick={objects} />}
+        {side === 'labs' && (
+          <Labs
+            tick={objects}
+            onPaste={(text) => {
+              setShowBottom(true);
+              setBottom('terminal');
+              terminals.current?.paste(text);
+            }}
+          />
+        )}
       </div>
     </div>
   );

@@ -1,8 +1,10 @@
 // Every string the UI shows, in English and Brazilian Portuguese (the seed document's language). A key
 // missing in one language is a type error; `t` fills {placeholders}.
 import { createContext, useContext } from 'react';
+import { labsEn, labsPtBR } from './i18n.labs';
 
 const en = {
+  ...labsEn,
   'app.title': 'Supervisor Lab',
   'app.connecting': 'Connecting to the lab…',
   'app.offline': 'The connection to the lab was lost. Reconnecting…',
@@ -134,6 +136,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const ptBR: Record<MessageKey, string> = {
+  ...labsPtBR,
   'app.title': 'Supervisor Lab',
   'app.connecting': 'Conectando ao laboratório…',
   'app.offline': 'A conexão com o laboratório caiu. Reconectando…',

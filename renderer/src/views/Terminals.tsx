@@ -28,6 +28,8 @@ const themes = {
 export interface TerminalsHandle {
   focus(): void;
   newTab(): void;
+  /** puts text into the active session as a paste does (a new session when there is none), and focuses it */
+  paste(text: string): void;
 }
 
 export function Terminals({ theme, handle }: { theme: 'dark' | 'light'; handle: Ref<TerminalsHandle> }) {
@@ -170,6 +172,15 @@ export function Terminals({ theme, handle }: { theme: 'dark' | 'light'; handle: 
   useImperativeHandle(handle, () => ({
     focus: () => (active ? byId.current.get(active)?.term.focus() : undefined),
     newTab: () => void attach().then((tab) => setTimeout(() => tab.term.focus(), 50)),
+    paste: (text) => {
+      const tab = active ? byId.current.get(active) : undefined;
+      const into = (x: Tab) => {
+        x.term.paste(text);
+        setTimeout(() => x.term.focus(), 0);
+      };
+      if (tab && !tab.exited) into(tab);
+      else void attach().then(into);
+    },
   }));
 
   const current = active ? byId.current.get(active) : undefined;
