@@ -1,6 +1,7 @@
 // vCenter tasks and events, and Kubernetes events: what the tasks-and-events panel, `describe` and
 // `lab explain` show. Names come from the seeded random source, so runs replay identically.
 import type { ApiClient } from '../../api/client';
+import { ApiError } from '../../api/errors';
 import { randomSuffix, rfc3339, type RandomSource, type TimeSource } from '../../api/environment';
 import type { KubeObject } from '../../api/types';
 import { GROUP } from './kinds';
@@ -79,16 +80,9 @@ export class Recorder {
     }
     const base = dnsSafe(obj.metadata.name ?? 'object').slice(0, 200);
     const ns = BigInt(this.clock.now().getTime()) * 1_000_000n;
-    let name = '';
-    // a name taken already (a lab reopened at the same instant): the next nanosecond
-    do name = `${base}.${(ns + BigInt(this.seq++ % 1_000_000)).toString(16)}`;
-    while (c.tryGet('events', namespace, name));
-    this.recent.set(key, name);
-    if (this.recent.size > 4096) this.recent.delete(this.recent.keys().next().value!);
-    c.create({
+    const body = {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name, namespace },
       involvedObject: {
         apiVersion: obj.apiVersion,
         kind: obj.kind,
@@ -105,7 +99,20 @@ export class Recorder {
       lastTimestamp: now,
       count: 1,
       reportingComponent: component,
-    });
+    };
+    // a name taken already (a lab reopened at the same instant): the next nanosecond
+    for (;;) {
+      const name = `${base}.${(ns + BigInt(this.seq++ % 1_000_000)).toString(16)}`;
+      try {
+        c.create({ ...body, metadata: { name, namespace } } as KubeObject);
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 409) continue;
+        throw e;
+      }
+      this.recent.set(key, name);
+      if (this.recent.size > 4096) this.recent.delete(this.recent.keys().next().value!);
+      return;
+    }
   }
 
   /** A vCenter task, running until finishTask(). Returns its name. */

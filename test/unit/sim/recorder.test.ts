@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fnv64 } from '../../../main/sim/vcenter/recorder';
+import { fnv64, Recorder } from '../../../main/sim/vcenter/recorder';
 import type { Lab } from '../../../main/sim/lab';
 import { adminClient, newLab } from '../../helpers/lab';
 import { defaultScenario, runningSupervisor } from '../../helpers/scenario';
@@ -34,5 +34,16 @@ describe('events', () => {
     // listed by name: the order they were first recorded in
     expect(events.map((e) => (e as { reason?: string }).reason)).toEqual(reasons);
     expect(events.map((e) => (e as { count?: number }).count)).toEqual([2, 1, 1, 1]);
+    // two recorders starting afresh at one instant (a lab reopened): the second takes the next free name
+    const first = new Recorder(lab.clock, lab.random);
+    const second = new Recorder(lab.clock, lab.random);
+    first.event(k, cm, 'Normal', 'Killing', 'Stopping it', 'kubelet');
+    second.event(k, cm, 'Normal', 'Killing', 'Stopping it again', 'kubelet');
+    const killing = k
+      .list('events', { namespace: 'default' })
+      .items.filter((e) => (e as { reason?: string }).reason === 'Killing')
+      .map((e) => e.metadata.name!);
+    expect(killing).toHaveLength(2);
+    expect(BigInt(`0x${killing[1]!.split('.')[1]}`) - BigInt(`0x${killing[0]!.split('.')[1]}`)).toBe(1n);
   });
 });
