@@ -69,3 +69,35 @@ spec:
 export function minutes(lab: Lab, n: number): void {
   for (let i = 0; i < n; i++) lab.advance(60_000);
 }
+
+/** Mistakes in typing the PodSecurityPolicy fix, and what kubectl answers (the lab's and the real one). */
+export const RBAC_MISTAKES: [string[], string | RegExp][] = [
+  [
+    ['create', 'clusterrolebinding', 'x', '--group=system:serviceaccounts'],
+    /^E\d{4} [\d:.]+ +\d+ run\.go:72\] "command failed" err="required flag\(s\) \\"clusterrole\\" not set"\n$/,
+  ],
+  [
+    [
+      'create',
+      'clusterrolebinding',
+      'x',
+      '--clusterrole=psp:vmware-system-privileged',
+      '--serviceaccount=default',
+    ],
+    'error: serviceaccount must be <namespace>:<name>\n',
+  ],
+  [
+    ['create', 'rolebinding', 'x', '--group=system:serviceaccounts'],
+    'error: exactly one of clusterrole or role must be specified\n',
+  ],
+  [
+    [
+      'create',
+      'clusterrolebinding',
+      'psp-all',
+      '--clusterrole=psp:vmware-system-privileged',
+      '--group=system:serviceaccounts',
+    ],
+    'error: failed to create clusterrolebinding: clusterrolebindings.rbac.authorization.k8s.io "psp-all" already exists\n',
+  ],
+];

@@ -1,3 +1,4 @@
+import { RBAC_MISTAKES } from '../helpers/tkc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -221,6 +222,15 @@ describe.skipIf(!haveKubectl)(
       expect(crb.stdout).toMatch(
         /^psp-all +ClusterRole\/psp:vmware-system-privileged +\d+[sm] {3,}system:serviceaccounts +\n$/,
       );
+      for (const [args, stderr] of RBAC_MISTAKES) {
+        const r = await s.kubectl([...ctx, ...args], { env });
+        expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });
+        expect(r.stderr).toMatch(
+          typeof stderr === 'string'
+            ? new RegExp(`^${stderr.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)
+            : stderr,
+        );
+      }
       expect((await s.kubectl([...ctx, 'get', 'psp', '-o', 'name'], { env })).stdout).toBe(
         'podsecuritypolicy.policy/vmware-system-privileged\npodsecuritypolicy.policy/vmware-system-restricted\n',
       );

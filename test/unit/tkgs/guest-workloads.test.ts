@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../../main/sim/lab';
-import { minutes, tkcLab, tkcYaml, type TkcLab } from '../../helpers/tkc';
+import { minutes, RBAC_MISTAKES, tkcLab, tkcYaml, type TkcLab } from '../../helpers/tkc';
 
 let t: TkcLab | undefined;
 afterEach(() => t?.lab.close());
@@ -63,6 +63,14 @@ describe('workloads in a guest cluster (TKr v1.21: PodSecurityPolicy)', () => {
         )
       ).out,
     ).toBe('clusterrolebinding.rbac.authorization.k8s.io/default-tkg-admin-privileged-binding created\n');
+    // the mistakes a learner makes typing it answer as kubectl does, and change nothing
+    const NAME = 'default-tkg-admin-privileged-binding';
+    for (const [args, err] of RBAC_MISTAKES) {
+      const r = await run(`kubectl ${args.join(' ').replace('psp-all', NAME)}`);
+      expect({ status: r.status, out: r.out }).toEqual({ status: 1, out: '' });
+      if (typeof err === 'string') expect(r.err).toBe(err.replace('psp-all', NAME));
+      else expect(r.err).toMatch(err);
+    }
     settle(lab, 60);
     const pods = (await run('kubectl get pods -l app=web -o wide --no-headers')).out.trim().split('\n');
     expect(pods).toHaveLength(3);
