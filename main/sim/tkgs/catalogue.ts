@@ -2,6 +2,7 @@
 // Supervisor's Kubernetes service content library (VirtualMachineImages named `…-v1.21.6---vmware.1-…`),
 // READY and COMPATIBLE as the Supervisor's vSphere version allows, and UPDATES AVAILABLE as the real
 // service lists them: the newest patch of the next minor and, if newer, of the same minor.
+import type { ApiClient } from '../../api/client';
 import type { KubeObject } from '../../api/types';
 import { keyFor, type Controller } from '../runtime/controllers';
 import { GROUP } from '../vcenter/kinds';
@@ -50,9 +51,14 @@ export function compatible(minor: number, vsphere: string): boolean {
 
 /** The lowest ESXi version among the Supervisor's hosts: what the Supervisor can run. */
 export function supervisorVersion(w: World): string {
-  const sup = w.vc.list('supervisors').items[0];
+  return supervisorVersionIn(w.vc);
+}
+
+/** The same, from a client of the vCenter API space. */
+export function supervisorVersionIn(vc: ApiClient): string {
+  const sup = vc.list('supervisors').items[0];
   const cluster = (sup?.spec as SupervisorSpec | undefined)?.cluster;
-  const versions = w.vc
+  const versions = vc
     .list('hostsystems')
     .items.filter((h) => hostSpec(h).cluster === cluster)
     .map((h) => (h.spec as { version?: string }).version ?? '7.0.3');

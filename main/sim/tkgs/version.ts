@@ -6,6 +6,8 @@ import type { ApiServer } from '../../api/server';
 import { systemUser } from '../../api/types';
 import { tkcOfSpace } from '../supervisor/access';
 import { SUPERVISOR_KUBERNETES_VERSION } from '../supervisor/version';
+import { VCENTER } from '../vcenter/kinds';
+import { supervisorVersionIn } from './catalogue';
 
 export type KubernetesVersion = Omit<
   typeof SUPERVISOR_KUBERNETES_VERSION,
@@ -28,10 +30,23 @@ const GO: Record<number, string> = {
   26: 'go1.20.5',
 };
 
+/** A vSphere 8.0 Update 2 Supervisor's Kubernetes. */
+const SUPERVISOR_8: KubernetesVersion = {
+  ...SUPERVISOR_KUBERNETES_VERSION,
+  minor: '26',
+  gitVersion: 'v1.26.4+vmware.wcp.1',
+  goVersion: GO[26]!,
+};
+
 export function kubernetesVersion(api: ApiServer, space: string): KubernetesVersion {
   const t = tkcOfSpace(space);
-  if (!t || api.flavorOf(space) !== 'guest' || !api.hasApiSpace('supervisor'))
-    return SUPERVISOR_KUBERNETES_VERSION;
+  if (!t || api.flavorOf(space) !== 'guest' || !api.hasApiSpace('supervisor')) {
+    // the Supervisor's follows the vSphere release its hosts run
+    const vsphere = api.hasApiSpace(VCENTER)
+      ? supervisorVersionIn(new ApiClient(api, systemUser, VCENTER))
+      : '7.0.3';
+    return Number(vsphere.split('.')[0]) >= 8 ? SUPERVISOR_8 : SUPERVISOR_KUBERNETES_VERSION;
+  }
   const tkc = new ApiClient(api, systemUser, 'supervisor').tryGet(
     'tanzukubernetesclusters.run.tanzu.vmware.com',
     t.namespace,

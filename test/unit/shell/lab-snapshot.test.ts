@@ -133,7 +133,9 @@ describe('lab snapshot, reset and scenario', () => {
   it('lists the shipped scenarios and refuses an unknown one', async () => {
     lab = newLab({ scenario: defaultScenario() });
     const run = shell(lab);
-    expect((await run('lab scenario ls')).out).toMatch(/^ {2}NAME {6}TITLE\n\* default {3}vCenter 7\.0 U3/);
+    expect((await run('lab scenario ls')).out).toMatch(
+      /^ {2}NAME {7}TITLE\n\* default {4}vCenter 7\.0 U3.*\n {2}vsphere8 {3}vCenter 8\.0 U2/,
+    );
     expect(await run('lab scenario load nope')).toEqual({
       status: 1,
       out: '',
