@@ -1,11 +1,21 @@
 // The Electron main process: thin — one hardened window loading the renderer, the menu and the app's
 // lifecycle. The lab engine (simulation, app engine, Kubernetes API endpoint) runs in a utility process
 // (engineProcess.ts), so the window never waits on it; the contract's IPC channels forward to it.
-import { app, BrowserWindow, ipcMain, Menu, session, utilityProcess, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  protocol,
+  session,
+  utilityProcess,
+  type WebContents,
+} from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labPath, resolveDataDir } from '../dataDir';
 import { CSP } from '../browser/server';
+import { APP_SCHEME, APP_URL, handleAppScheme, registerAppScheme } from './appProtocol';
 import { engineClient, type EngineProcessLike } from './engineChannel';
 import { forwardEvents, registerContract, trustedUrl } from './ipc';
 
@@ -52,8 +62,7 @@ export function createMainWindow(): BrowserWindow {
   });
   contents.on('will-redirect', (e) => e.preventDefault());
   contents.on('will-attach-webview', (e) => e.preventDefault());
-  if (devServer) void win.loadURL(devServer);
-  else void win.loadFile(join(here, '../renderer/index.html'));
+  void win.loadURL(devServer ?? APP_URL);
   return win;
 }
 
@@ -67,7 +76,7 @@ function hardenSession(): void {
   });
   s.webRequest.onBeforeRequest((details, callback) => {
     const local =
-      details.url.startsWith('file:') ||
+      details.url.startsWith(`${APP_SCHEME}:`) ||
       details.url.startsWith('devtools:') ||
       (devServer && details.url.startsWith(devServer));
     callback({ cancel: !local && !details.url.startsWith('data:') && !details.url.startsWith('blob:') });
@@ -75,6 +84,7 @@ function hardenSession(): void {
 }
 
 export function start(): void {
+  registerAppScheme(protocol);
   app.on('web-contents-created', (_e, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-attach-webview', (e) => e.preventDefault());
@@ -82,6 +92,7 @@ export function start(): void {
   app.whenReady().then(
     async () => {
       hardenSession();
+      handleAppScheme(protocol, join(here, '..', 'renderer'));
       Menu.setApplicationMenu(null);
       const dataDir = resolveDataDir({
         dataDir: argValue(process.argv, '--data-dir'),

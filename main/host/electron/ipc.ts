@@ -4,12 +4,18 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { IPC_EVENT_CHANNEL, ipcChannel, methods, type Method } from '../../../preload/contract';
 import type { ContractHost } from '../browser/server';
+import { APP_HOST, APP_SCHEME } from './appProtocol';
 
-/** The app's own pages: the built renderer from disk, or the dev server electron-vite starts. */
+/** The app's own pages: the built renderer on app://renderer/, or the dev server electron-vite starts. */
 export function trustedUrl(url: string, devServer?: string): boolean {
-  if (url.startsWith('file://'))
-    return /\/renderer\/index\.html(#.*)?$/.test(new URL(url).pathname + new URL(url).hash);
-  return Boolean(devServer) && new URL(url).origin === new URL(devServer!).origin;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol === `${APP_SCHEME}:`) return u.host === APP_HOST && u.pathname === '/index.html';
+  return Boolean(devServer) && u.origin === new URL(devServer!).origin;
 }
 
 export function registerContract(

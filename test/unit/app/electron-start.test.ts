@@ -28,7 +28,7 @@ vi.mock('electron', () => {
     constructor() {
       h.windows++;
     }
-    loadFile() {
+    loadURL() {
       return Promise.resolve();
     }
     static getAllWindows() {
@@ -45,6 +45,10 @@ vi.mock('electron', () => {
     },
     BrowserWindow,
     Menu: { setApplicationMenu: () => {} },
+    protocol: {
+      registerSchemesAsPrivileged: () => {},
+      handle: (scheme: string) => h.channels.push(`protocol:${scheme}`),
+    },
     ipcMain: { handle: (ch: string) => h.channels.push(ch) },
     session: {
       defaultSession: {
@@ -87,9 +91,7 @@ describe('the Electron main process at start', () => {
     expect(fork.module).toMatch(/engine\.js$/);
     expect(fork.args[0]).toBe(join(dir, 'labs', 'default.db'));
     expect(h.channels.sort()).toEqual(
-      Object.keys(methods)
-        .map((m) => ipcChannel(m as never))
-        .sort(),
+      [...Object.keys(methods).map((m) => ipcChannel(m as never)), 'protocol:app'].sort(),
     );
     expect(h.windows).toBe(1);
     // the engine reports ready; quitting asks it to close the lab, and the app goes when it has

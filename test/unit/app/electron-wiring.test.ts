@@ -43,6 +43,7 @@ vi.mock('electron', () => {
     Menu: { setApplicationMenu: vi.fn() },
     ipcMain: { handle: (ch: string, f: (...a: unknown[]) => unknown) => ipcHandlers.set(ch, f) },
     session: { defaultSession: {} },
+    protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     utilityProcess: { fork: vi.fn() },
   };
 });
@@ -79,7 +80,7 @@ describe('the Electron main process', () => {
         this.prevented = true;
       },
     };
-    w.handlers.get('will-navigate')!(local, 'file:///app/out/renderer/index.html');
+    w.handlers.get('will-navigate')!(local, 'app://renderer/index.html');
     expect(local.prevented).toBe(false);
   });
 
@@ -103,7 +104,7 @@ describe('the Electron main process', () => {
         .map((m) => ipcChannel(m as never))
         .sort(),
     );
-    const frame = { url: 'file:///app/out/renderer/index.html', parent: null };
+    const frame = { url: 'app://renderer/index.html', parent: null };
     const handler = ipcHandlers.get(ipcChannel('terminal.input'))!;
     await handler({ sender: appWindow, senderFrame: frame }, { id: 't1', data: 'ls\r' });
     expect(calls).toEqual([['terminal.input', { id: 't1', data: 'ls\r' }]]);
