@@ -43,7 +43,10 @@ describe.skipIf(!haveChromium)('the app in browser mode', () => {
   beforeAll(async () => {
     server = await serve(['--speed', 'stepped']);
     browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page = await browser.newPage({
+      viewport: { width: 1600, height: 1000 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     page.on('pageerror', (e) => console.error('page error:', e.message));
   }, 90_000);
   afterAll(async () => {
@@ -74,6 +77,28 @@ describe.skipIf(!haveChromium)('the app in browser mode', () => {
       /error: the server doesn't have a resource type "tkc"|No resources found/,
     );
     await shot(page, '02-terminal');
+  }, 60_000);
+
+  it('pastes into the terminal and copies a selection out of it', async () => {
+    await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((0))'.replace('$((0))', 'text')));
+    await page.getByRole('button', { name: 'Paste' }).click();
+    await page.locator('[data-testid="terminal"] .xterm-helper-textarea').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() =>
+      /echo pasted-text\s*pasted-text/.test(
+        document.querySelector('[data-testid="terminal"] .xterm-rows')?.textContent ?? '',
+      ),
+    );
+    // a triple click selects the output line; Copy puts it on the clipboard
+    const rows = page.locator('[data-testid="terminal"] .xterm-rows > div');
+    const n = await rows.count();
+    let line = -1;
+    for (let i = 0; i < n; i++) if ((await rows.nth(i).innerText()).trim() === 'pasted-text') line = i;
+    expect(line).toBeGreaterThan(-1);
+    const box = (await rows.nth(line).boundingBox())!;
+    await page.mouse.click(box.x + 20, box.y + box.height / 2, { clickCount: 3 });
+    await page.getByRole('button', { name: 'Copy' }).click();
+    expect((await page.evaluate(() => navigator.clipboard.readText())).trim()).toBe('pasted-text');
   }, 60_000);
 
   it('enables Workload Management from the form and shows the Supervisor coming up as the clock steps', async () => {
