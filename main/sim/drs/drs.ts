@@ -123,9 +123,53 @@ function placePending(w: World, vms: KubeObject[], models: HostModel[], mhzPerCo
   const pending = vms
     .filter((vm) => (vmStatus(vm).phase ?? 'Pending') === 'Pending' && vmSpec(vm).powerState !== 'poweredOff')
     .sort(byCreation);
+  // resource pools' admission control: what the powered-on VMs of each limited pool reserve
+  const pools = new Map<string, { cpuLimit: number; memLimit: number; cpu: number; mem: number }>();
+  const poolOf = (name: string | undefined) => {
+    if (!name) return undefined;
+    let u = pools.get(name);
+    if (!u) {
+      const spec = (w.vc.tryGet('resourcepools', '', name)?.spec ?? {}) as {
+        cpu?: { limitMHz?: number };
+        memory?: { limitMB?: number };
+      };
+      u = { cpuLimit: spec.cpu?.limitMHz ?? -1, memLimit: spec.memory?.limitMB ?? -1, cpu: 0, mem: 0 };
+      if (u.cpuLimit >= 0 || u.memLimit >= 0)
+        for (const other of vms) {
+          const os = vmSpec(other);
+          const phase = vmStatus(other).phase ?? 'Pending';
+          if (os.resourcePool !== name || !['Deploying', 'PoweringOn', 'Running'].includes(phase)) continue;
+          u.cpu += os.cpuReservationMHz ?? 0;
+          u.mem += os.memoryReservationMB ?? 0;
+        }
+      pools.set(name, u);
+    }
+    return u;
+  };
   for (const vm of pending) {
     const d = demand(vm, mhzPerCore);
-    const p = placeVm(d, models);
+    const spec = vmSpec(vm);
+    const pool = poolOf(spec.resourcePool);
+    const cpuRes = spec.cpuReservationMHz ?? 0;
+    const memRes = spec.memoryReservationMB ?? 0;
+    const over =
+      pool && pool.memLimit >= 0 && pool.mem + memRes > pool.memLimit
+        ? 'Memory'
+        : pool && pool.cpuLimit >= 0 && pool.cpu + cpuRes > pool.cpuLimit
+          ? 'CPU'
+          : undefined;
+    const p = over
+      ? {
+          host: undefined,
+          reason: `The available ${over} resources in the parent resource pool are insufficient for the operation.`,
+          scores: [],
+          antiAffinityRelaxed: false,
+        }
+      : placeVm(d, models);
+    if (p.host && pool) {
+      pool.cpu += cpuRes;
+      pool.mem += memRes;
+    }
     const st = vmStatus(vm);
     const placement = {
       decidedAt: rfc3339(new Date(w.now())),

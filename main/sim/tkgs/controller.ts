@@ -380,19 +380,31 @@ function build(w: World, tkc: KubeObject): { requeueAfterMs: number } | undefine
     ok
       ? { type, status: 'True' }
       : { type, status: 'False', severity, reason, ...(message ? { message } : {}) };
-  const cpCond = !cpInitialized
-    ? cond(
-        'ControlPlaneReady',
-        false,
-        'WaitingForControlPlaneInitialized',
-        'Waiting for control plane to be initialized',
-      )
-    : cond(
-        'ControlPlaneReady',
-        readyCp === wantCp,
-        'WaitingForControlPlane',
-        'Waiting for control planes to be ready',
-      );
+  // a node VM vCenter cannot place (capacity, or the namespace's resource pool limit) fails the cluster
+  const current = views.filter((v) => !v.machine.metadata.deletionTimestamp);
+  const cpStuck = current
+    .filter((v) => v.role === 'controlplane')
+    .map(placementFailure)
+    .find(Boolean);
+  const poolStuck = current
+    .filter((v) => v.role === 'worker')
+    .map(placementFailure)
+    .find(Boolean);
+  const cpCond = cpStuck
+    ? cond('ControlPlaneReady', false, 'VMProvisionFailed', cpStuck, 'Error')
+    : !cpInitialized
+      ? cond(
+          'ControlPlaneReady',
+          false,
+          'WaitingForControlPlaneInitialized',
+          'Waiting for control plane to be initialized',
+        )
+      : cond(
+          'ControlPlaneReady',
+          readyCp === wantCp,
+          'WaitingForControlPlane',
+          'Waiting for control planes to be ready',
+        );
   const poolsCond = cond(
     'NodePoolsReady',
     readyWorkers === workerWant && allNodes.length === wantCp + workerWant,
@@ -402,7 +414,9 @@ function build(w: World, tkc: KubeObject): { requeueAfterMs: number } | undefine
   const conditions: Cond[] = [
     cond('AddonsReady', addonsReady, 'WaitingForAddons'),
     cpCond,
-    cond('NodePoolsReady', poolsCond.status === 'True', 'NodePoolsUpdating'),
+    poolStuck
+      ? cond('NodePoolsReady', false, 'VMProvisionFailed', poolStuck, 'Error')
+      : cond('NodePoolsReady', poolsCond.status === 'True', 'NodePoolsUpdating'),
     cond(
       'NodesHealthy',
       guest.nodesReady === allNodes.length && allNodes.length > 0,
@@ -441,11 +455,13 @@ function build(w: World, tkc: KubeObject): { requeueAfterMs: number } | undefine
     (v) => (v.machine.spec as { version?: string }).version !== version.replace(/-.*$/, ''),
   );
   const phase =
-    settled && !upgrading
-      ? 'running'
-      : old?.phase === 'running' || old?.phase === 'updating'
-        ? 'updating'
-        : 'creating';
+    cpStuck || poolStuck
+      ? 'failed'
+      : settled && !upgrading
+        ? 'running'
+        : old?.phase === 'running' || old?.phase === 'updating'
+          ? 'updating'
+          : 'creating';
   const stamp = rfc3339(new Date(now));
   const stamped = [ready, ...conditions].map((c) => ({
     ...c,
@@ -652,6 +668,12 @@ function syncMachine(w: World, tkc: KubeObject, capiCluster: KubeObject, v: Node
       k.list('virtualmachines', { namespace: ns, labelSelector: `${CLUSTER_LABEL}=${tkc.metadata.name}` })
         .items,
     );
+    // a guaranteed class reserves what it gives (vCenter's VM class: reservations in percent)
+    const vcClass = w.vc.tryGet('vmclasses', '', (v.vm.spec as { className?: string }).className ?? '');
+    const res = (vcClass?.spec ?? {}) as { cpuReservation?: number; memoryReservation?: number };
+    const mhzPerCore =
+      (w.vc.list('hostsystems').items[0]?.spec as { cpu?: { mhzPerCore?: number } } | undefined)?.cpu
+        ?.mhzPerCore ?? 2000;
     v.vcVm = w.vc.create({
       apiVersion: `${GROUP}/v1`,
       kind: 'VirtualMachine',
@@ -664,6 +686,12 @@ function syncMachine(w: World, tkc: KubeObject, capiCluster: KubeObject, v: Node
         namespace: ns,
         numCPUs: hw.cpus ?? 2,
         memoryMB: memGi * 1024,
+        ...(res.cpuReservation
+          ? { cpuReservationMHz: Math.round(((hw.cpus ?? 2) * mhzPerCore * res.cpuReservation) / 100) }
+          : {}),
+        ...(res.memoryReservation
+          ? { memoryReservationMB: Math.round((memGi * 1024 * res.memoryReservation) / 100) }
+          : {}),
         powerState: 'poweredOn',
         guestId: 'vmwarePhoton64Guest',
         ips: ip ? [ip] : [],
@@ -687,9 +715,17 @@ function syncMachine(w: World, tkc: KubeObject, capiCluster: KubeObject, v: Node
   };
   if (JSON.stringify(v.vm.status ?? {}) !== JSON.stringify(vmSt))
     v.vm = k.updateStatus({ ...v.vm, status: vmSt });
-  const phase = v.running ? 'Running' : st.phase === 'Pending' ? 'Pending' : 'Provisioning';
+  const stuck = placementFailure(v);
+  const phase = v.running
+    ? 'Running'
+    : stuck
+      ? 'Failed'
+      : st.phase === 'Pending'
+        ? 'Pending'
+        : 'Provisioning';
   const mSt = {
     phase,
+    ...(stuck ? { failureReason: 'CreateError', failureMessage: stuck } : {}),
     bootstrapReady: true,
     infrastructureReady: v.running,
     // the node, once it joined, stays the machine's while its VM is down
@@ -705,6 +741,15 @@ function syncMachine(w: World, tkc: KubeObject, capiCluster: KubeObject, v: Node
   if (JSON.stringify(machine.status ?? {}) !== JSON.stringify(mSt))
     machine = k.updateStatus({ ...machine, status: mSt });
   v.machine = machine;
+}
+
+/** Why vCenter cannot place a machine's VM (no host has room, the namespace's pool is at its limit), if so. */
+function placementFailure(v: NodeView): string | undefined {
+  if (!v.vcVm || v.running) return undefined;
+  const st = vmStatus(v.vcVm);
+  const placement = st.placement as { host?: string | null; reason?: string } | undefined;
+  if ((st.phase ?? 'Pending') !== 'Pending' || !placement || placement.host) return undefined;
+  return `VirtualMachine ${v.vcVm.metadata.name} cannot be powered on: ${placement.reason ?? 'no host'}`;
 }
 
 function vmIp(v: NodeView): string | undefined {

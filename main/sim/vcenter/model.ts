@@ -4,6 +4,8 @@ import type { HostModel, VmDemand } from '../drs/placement';
 
 export interface VmSpec {
   cluster?: string;
+  /** the resource pool it runs in (a vSphere Namespace's, for its VMs and vSphere Pods) */
+  resourcePool?: string;
   role?: string;
   namespace?: string;
   numCPUs?: number;

@@ -297,3 +297,27 @@ describe('a TanzuKubernetesCluster', () => {
     );
   });
 });
+
+describe('a TanzuKubernetesCluster the namespace cannot hold', () => {
+  it("fails with vCenter's reason when guaranteed VMs pass the namespace's memory limit, and recovers when it is raised", async () => {
+    const { run, apply } = await setup();
+    // guaranteed-medium reserves all its 8 GiB; 12 GiB fits the best-effort control plane and one worker
+    expect((await run('govc namespace.update -memory-limit 12288 demo')).status).toBe(0);
+    expect((await apply('tkc.yaml', tkcYaml({ workers: 2 }))).status).toBe(0);
+    for (let i = 0; i < 15; i++) lab.advance(60_000);
+    expect((await run("kubectl get tkc tkc-01 -n demo -o jsonpath='{.status.phase}'")).out).toBe('failed');
+    const cond = (
+      await run(
+        'kubectl get tkc tkc-01 -n demo -o jsonpath=\'{.status.conditions[?(@.type=="NodePoolsReady")].message}\'',
+      )
+    ).out;
+    expect(cond).toMatch(
+      /^VirtualMachine tkc-01-workers-[a-z0-9-]+ cannot be powered on: The available Memory resources in the parent resource pool are insufficient for the operation\.$/,
+    );
+    expect((await run('kubectl get machines -n demo --no-headers')).out).toMatch(/ Failed /);
+    // the administrator raises the limit: the VM powers on and the cluster comes up
+    expect((await run('govc namespace.update -memory-limit 65536 demo')).status).toBe(0);
+    for (let i = 0; i < 10; i++) lab.advance(60_000);
+    expect((await run("kubectl get tkc tkc-01 -n demo -o jsonpath='{.status.phase}'")).out).toBe('running');
+  });
+});
