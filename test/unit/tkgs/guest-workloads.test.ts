@@ -380,3 +380,39 @@ describe('a guest cluster with one worker', () => {
     expect((await run("kubectl get tkc tkc-01 -n demo -o jsonpath='{.status.phase}'")).out).toBe('running');
   });
 });
+
+describe('deleting a TKC that served workloads', () => {
+  it('takes its Supervisor load balancers and volumes with it', async () => {
+    const { run, lab, write } = await guest();
+    await run(
+      'kubectl create clusterrolebinding psp-all --clusterrole=psp:vmware-system-privileged --group=system:serviceaccounts',
+    );
+    await run('kubectl create deployment web --image=nginx');
+    await run('kubectl expose deployment web --port=80 --type=LoadBalancer');
+    write(
+      'data.yaml',
+      'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: k8s-gold\n  resources:\n    requests:\n      storage: 1Gi\n',
+    );
+    await run('kubectl apply -f data.yaml');
+    settle(lab, 30);
+    await run('kubectl config use-context demo');
+    const owned = async () =>
+      (await run('kubectl get virtualmachineservices,services,pvc -n demo -o name')).out
+        .trim()
+        .split('\n')
+        .sort();
+    expect(await owned()).toEqual(
+      expect.arrayContaining([
+        'service/tkc-01-default-web',
+        'virtualmachineservice.vmoperator.vmware.com/tkc-01-default-web',
+      ]),
+    );
+    expect((await owned()).some((n) => n.startsWith('persistentvolumeclaim/'))).toBe(true);
+    expect((await run('kubectl delete tkc tkc-01 -n demo')).out).toBe(
+      'tanzukubernetescluster.run.tanzu.vmware.com "tkc-01" deleted\n',
+    );
+    minutes(lab, 2);
+    expect((await run('kubectl get virtualmachineservices,services,pvc -n demo -o name')).out).toBe('');
+    expect((await run('kubectl get tkc -n demo')).err).toBe('No resources found in demo namespace.\n');
+  });
+});
