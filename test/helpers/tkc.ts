@@ -43,7 +43,18 @@ export async function tkcLab(o: { vsphere?: string } = {}): Promise<TkcLab> {
 }
 
 export const tkcYaml = (
-  o: { name?: string; cp?: number; workers?: number; tkr?: string; workerClass?: string } = {},
+  o: {
+    name?: string;
+    cp?: number;
+    workers?: number;
+    tkr?: string;
+    /** the control plane's VM class and storage class */
+    vmClass?: string;
+    storageClass?: string;
+    workerClass?: string;
+    /** the nodePools block as written, in place of the one `workers` pool */
+    pools?: string;
+  } = {},
 ) => `apiVersion: run.tanzu.vmware.com/v1alpha2
 kind: TanzuKubernetesCluster
 metadata:
@@ -53,16 +64,19 @@ spec:
   topology:
     controlPlane:
       replicas: ${o.cp ?? 1}
-      vmClass: best-effort-small
-      storageClass: k8s-gold
+      vmClass: ${o.vmClass ?? 'best-effort-small'}
+      storageClass: ${o.storageClass ?? 'k8s-gold'}
       tkr:
         reference:
           name: ${o.tkr ?? 'v1.21.6---vmware.1-tkg.1.b3d708a'}
-    nodePools:
+${
+  o.pools ??
+  `    nodePools:
     - name: workers
       replicas: ${o.workers ?? 2}
       vmClass: ${o.workerClass ?? 'guaranteed-medium'}
-      storageClass: k8s-gold
+      storageClass: k8s-gold`
+}
 `;
 
 /** Advances lab time a minute at a time (controllers run between steps). */

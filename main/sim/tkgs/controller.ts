@@ -218,21 +218,22 @@ function build(w: World, tkc: KubeObject): { requeueAfterMs: number } | undefine
   // the control plane comes up one node first (kubeadm init), the others join once it runs
   const cpInitialized = cpNodes.some((v) => v.running);
   const wantCp = cp.replicas ?? 1;
+  const newCpMachine = () =>
+    views.push(
+      makeMachine(
+        w,
+        tkc,
+        capiCluster,
+        kcp,
+        `${name}-control-plane-${randomSuffix(w.random)}`,
+        'controlplane',
+        undefined,
+        cp,
+        version,
+      ),
+    );
   if (cpNodes.length < wantCp && (cpNodes.length === 0 || cpInitialized))
-    for (let i = cpNodes.length; i < (cpNodes.length === 0 ? 1 : wantCp); i++)
-      views.push(
-        makeMachine(
-          w,
-          tkc,
-          capiCluster,
-          kcp,
-          `${name}-control-plane-${randomSuffix(w.random)}`,
-          'controlplane',
-          undefined,
-          cp,
-          version,
-        ),
-      );
+    for (let i = cpNodes.length; i < (cpNodes.length === 0 ? 1 : wantCp); i++) newCpMachine();
   // an upgrade (a new TKr) rolls machines one at a time, a new one before an old one goes: the control
   // plane first (KubeadmControlPlane's rollout), then each node pool (a MachineDeployment's, maxSurge 1)
   const desired = version.replace(/-.*$/, '');
@@ -261,49 +262,14 @@ function build(w: World, tkc: KubeObject): { requeueAfterMs: number } | undefine
     }
     return true;
   };
-  const cpRolling =
-    cpInitialized &&
-    roll(cpNodes.filter(live), wantCp, () =>
-      views.push(
-        makeMachine(
-          w,
-          tkc,
-          capiCluster,
-          kcp,
-          `${name}-control-plane-${randomSuffix(w.random)}`,
-          'controlplane',
-          undefined,
-          cp,
-          version,
-        ),
-      ),
-    );
+  const cpRolling = cpInitialized && roll(cpNodes.filter(live), wantCp, newCpMachine);
   if (cpInitialized)
     for (const pool of pools) {
       const md = mds.get(pool.name!)!;
       const have = views.filter((v) => v.role === 'worker' && v.pool === pool.name && live(v));
       const want = pool.replicas ?? 1;
       const hash = machineSetHash(md);
-      if (have.some(outdated)) {
-        if (!cpRolling)
-          roll(have, want, () =>
-            views.push(
-              makeMachine(
-                w,
-                tkc,
-                capiCluster,
-                md,
-                `${md.metadata.name}-${hash}-${randomSuffix(w.random)}`,
-                'worker',
-                pool.name,
-                pool,
-                version,
-              ),
-            ),
-          );
-        continue;
-      }
-      for (let i = have.length; i < want; i++)
+      const newWorker = () =>
         views.push(
           makeMachine(
             w,
@@ -317,6 +283,11 @@ function build(w: World, tkc: KubeObject): { requeueAfterMs: number } | undefine
             version,
           ),
         );
+      if (have.some(outdated)) {
+        if (!cpRolling) roll(have, want, newWorker);
+        continue;
+      }
+      for (let i = have.length; i < want; i++) newWorker();
       // scale in: the newest machines go first
       const extra = have
         .slice()

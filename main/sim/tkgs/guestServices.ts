@@ -4,18 +4,16 @@
 // gives a virtual IP from the ingress range; the provider copies that IP to the guest Service's status.
 // Deleting the guest Service (or changing its type) deletes what it made on the Supervisor.
 import type { KubeObject } from '../../api/types';
-import { keyFor, splitKey, type Controller } from '../runtime/controllers';
+import { splitKey, type Controller } from '../runtime/controllers';
 import type { World } from '../world';
-import { SUPERVISOR_SPACE } from '../supervisor/controller';
-import { tkcOfSpace } from '../supervisor/access';
 import { VMOP_GROUP } from '../supervisor/kinds';
 import { recordEvent } from '../supervisor/services';
+import { GUEST_CLUSTER, guestOrBackRef, guestSides } from './guestRefs';
 import { guestSpace } from './guest';
 
 const CCM = 'service-controller';
 const FINALIZER = 'service.kubernetes.io/load-balancer-cleanup';
 /** on the Supervisor's objects: the guest cluster and Service they stand for */
-const GUEST_CLUSTER = 'run.tanzu.vmware.com/guest-cluster';
 const GUEST_SERVICE = 'run.tanzu.vmware.com/guest-service';
 const ROLE_LABEL = 'capw.vmware.com/cluster.role';
 
@@ -47,24 +45,14 @@ export function guestLoadBalancerController(w: World): Controller {
       {
         group: '',
         kind: 'Service',
-        map: (o, cluster) => {
-          if (w.api.flavorOf(cluster) === 'guest')
-            return [keyFor(cluster, o.metadata.namespace, o.metadata.name!)];
-          // the Supervisor's Service got its IP: the guest Service it stands for
-          const g = o.metadata.annotations?.[GUEST_SERVICE];
-          const c = o.metadata.annotations?.[GUEST_CLUSTER];
-          if (cluster !== SUPERVISOR_SPACE || !g || !c) return [];
-          const [ns, name] = g.split('/');
-          return [keyFor(c, ns, name ?? '')];
-        },
+        map: guestOrBackRef(w, GUEST_SERVICE),
       },
     ],
     reconcile(key) {
       const { cluster, namespace, name } = splitKey(key);
-      const t = tkcOfSpace(cluster);
-      if (!t || !w.api.hasApiSpace(cluster) || !w.api.hasApiSpace(SUPERVISOR_SPACE)) return;
-      const g = w.k8s(cluster);
-      const k = w.k8s(SUPERVISOR_SPACE);
+      const sides = guestSides(w, cluster);
+      if (!sides) return;
+      const { tkc: t, g, k } = sides;
       const svc = g.tryGet('services', namespace, name);
       const supName = supervisorLbName(t.name, namespace, name);
       const wants = svc && svcSpec(svc).type === 'LoadBalancer' && !svc.metadata.deletionTimestamp;

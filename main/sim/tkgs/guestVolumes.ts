@@ -7,16 +7,14 @@
 // claim releases its volume, and with reclaimPolicy Delete the Supervisor claim goes too.
 import { ApiError } from '../../api/errors';
 import type { KubeObject } from '../../api/types';
-import { keyFor, splitKey, type Controller } from '../runtime/controllers';
+import { splitKey, type Controller } from '../runtime/controllers';
 import type { World } from '../world';
-import { SUPERVISOR_SPACE } from '../supervisor/controller';
-import { tkcOfSpace } from '../supervisor/access';
 import { recordEvent } from '../supervisor/services';
+import { GUEST_CLUSTER, guestOrBackRef, guestSides } from './guestRefs';
 
 const DRIVER = 'csi.vsphere.vmware.com';
 const PROVISIONER = `${DRIVER}_pvcsi`;
 const GUEST_CLAIM = 'run.tanzu.vmware.com/guest-claim';
-const GUEST_CLUSTER = 'run.tanzu.vmware.com/guest-cluster';
 const BOUND_BY = 'pv.kubernetes.io/bind-completed';
 
 type ClaimSpec = {
@@ -37,23 +35,14 @@ export function guestVolumeController(w: World): Controller {
       {
         group: '',
         kind: 'PersistentVolumeClaim',
-        map: (o, cluster) => {
-          if (w.api.flavorOf(cluster) === 'guest')
-            return [keyFor(cluster, o.metadata.namespace, o.metadata.name!)];
-          const g = o.metadata.annotations?.[GUEST_CLAIM];
-          const c = o.metadata.annotations?.[GUEST_CLUSTER];
-          if (cluster !== SUPERVISOR_SPACE || !g || !c) return [];
-          const [ns, name] = g.split('/');
-          return [keyFor(c, ns, name ?? '')];
-        },
+        map: guestOrBackRef(w, GUEST_CLAIM),
       },
     ],
     reconcile(key) {
       const { cluster, namespace, name } = splitKey(key);
-      const t = tkcOfSpace(cluster);
-      if (!t || !w.api.hasApiSpace(cluster) || !w.api.hasApiSpace(SUPERVISOR_SPACE)) return;
-      const g = w.k8s(cluster);
-      const k = w.k8s(SUPERVISOR_SPACE);
+      const sides = guestSides(w, cluster);
+      if (!sides) return;
+      const { tkc: t, g, k } = sides;
       const tkc = k.tryGet('tanzukubernetesclusters.run.tanzu.vmware.com', t.namespace, t.name);
       const claim = g.tryGet('persistentvolumeclaims', namespace, name);
       if (!claim || claim.metadata.deletionTimestamp) {

@@ -1,69 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../../main/sim/lab';
-import { createShell } from '../../../main/shell';
 import { guestSpace } from '../../../main/sim/tkgs/controller';
-import { adminClient, newLab } from '../../helpers/lab';
-import { defaultScenario, runningSupervisor } from '../../helpers/scenario';
+import { adminClient } from '../../helpers/lab';
+import { tkcLab, tkcYaml } from '../../helpers/tkc';
 
 let lab: Lab;
 afterEach(() => lab?.close());
 
 async function setup() {
-  lab = newLab({ scenario: defaultScenario() });
-  runningSupervisor(lab);
-  const session = createShell(lab, { write: () => {}, terminal: false });
-  session.env.set('KUBECTL_VSPHERE_PASSWORD', 'VMware1!');
-  const run = async (line: string) => {
-    await session.runScript(`${line} > /out.txt 2> /err.txt`);
-    return {
-      status: session.lastStatus,
-      out: session.workspace.read('/out.txt'),
-      err: session.workspace.read('/err.txt'),
-    };
-  };
-  const apply = (file: string, yaml: string) => {
-    session.workspace.write(`/${file}`, yaml);
-    return run(`kubectl apply -f ${file}`);
-  };
-  await run(
-    'govc namespace.create -cluster Workload-Cluster -storage k8s-gold -vmclass best-effort-small -vmclass guaranteed-medium demo',
-  );
-  return { run, apply };
+  const t = await tkcLab();
+  lab = t.lab;
+  return t;
 }
-
-const tkcYaml = (
-  o: {
-    name?: string;
-    cp?: number;
-    workers?: number;
-    vmClass?: string;
-    storageClass?: string;
-    tkr?: string;
-    pools?: string;
-  } = {},
-) => `apiVersion: run.tanzu.vmware.com/v1alpha2
-kind: TanzuKubernetesCluster
-metadata:
-  name: ${o.name ?? 'tkc-01'}
-  namespace: demo
-spec:
-  topology:
-    controlPlane:
-      replicas: ${o.cp ?? 1}
-      vmClass: ${o.vmClass ?? 'best-effort-small'}
-      storageClass: ${o.storageClass ?? 'k8s-gold'}
-      tkr:
-        reference:
-          name: ${o.tkr ?? 'v1.21.6---vmware.1-tkg.1.b3d708a'}
-${
-  o.pools ??
-  `    nodePools:
-    - name: workers
-      replicas: ${o.workers ?? 2}
-      vmClass: guaranteed-medium
-      storageClass: k8s-gold`
-}
-`;
 
 const tkcVms = () =>
   lab.world.vc

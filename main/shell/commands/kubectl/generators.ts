@@ -838,57 +838,27 @@ const SUBJECT_FLAGS: Flag[] = [
   { long: 'serviceaccount', kind: 'array' },
 ];
 
-function createClusterRoleBinding(
+/** create clusterrolebinding / rolebinding: the same command for the two kinds, as kubectl has them. */
+function createBinding(
   api: ApiServer,
   k: WorkloadContext,
   ctx: CommandContext,
   argv: string[],
+  cluster: boolean,
 ): number {
+  const kind = cluster ? 'ClusterRoleBinding' : 'RoleBinding';
+  const sub = kind.toLowerCase();
   const f = parse(argv, [
     ...COMMON,
-    { long: 'clusterrole', kind: 'string', required: true },
+    { long: 'clusterrole', kind: 'string', required: cluster },
+    ...(cluster ? [] : [{ long: 'role', kind: 'string' } as Flag]),
     ...SUBJECT_FLAGS,
   ]);
-  const c = complete(ctx, k, 'create clusterrolebinding', f);
-  if (!c) return 1;
-  const subjects = bindingSubjects(ctx, f);
-  if (!subjects) return 1;
-  const binding: KubeObject = {
-    apiVersion: `${RBAC_GROUP}/v1`,
-    kind: 'ClusterRoleBinding',
-    metadata: { name: c.name },
-    roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: f.str('clusterrole') ?? '' },
-    ...(subjects.length ? { subjects } : {}),
-  };
-  return send(
-    api,
-    k,
-    ctx,
-    c,
-    binding,
-    {
-      group: RBAC_GROUP,
-      version: 'v1',
-      resource: 'clusterrolebindings',
-      namespaced: false,
-      label: `clusterrolebinding.${RBAC_GROUP}`,
-    },
-    (s) => wrapped('failed to create clusterrolebinding: ', s),
-  );
-}
-
-function createRoleBinding(api: ApiServer, k: WorkloadContext, ctx: CommandContext, argv: string[]): number {
-  const f = parse(argv, [
-    ...COMMON,
-    { long: 'clusterrole', kind: 'string' },
-    { long: 'role', kind: 'string' },
-    ...SUBJECT_FLAGS,
-  ]);
-  const c = complete(ctx, k, 'create rolebinding', f);
+  const c = complete(ctx, k, `create ${sub}`, f);
   if (!c) return 1;
   const clusterRole = f.str('clusterrole') ?? '';
-  const role = f.str('role') ?? '';
-  if ((clusterRole === '') === (role === '')) {
+  const role = cluster ? '' : (f.str('role') ?? '');
+  if (!cluster && (clusterRole === '') === (role === '')) {
     ctx.err('error: exactly one of clusterrole or role must be specified\n');
     return 1;
   }
@@ -896,7 +866,7 @@ function createRoleBinding(api: ApiServer, k: WorkloadContext, ctx: CommandConte
   if (!subjects) return 1;
   const binding: KubeObject = {
     apiVersion: `${RBAC_GROUP}/v1`,
-    kind: 'RoleBinding',
+    kind,
     metadata: { name: c.name },
     roleRef: { apiGroup: RBAC_GROUP, kind: role ? 'Role' : 'ClusterRole', name: role || clusterRole },
     ...(subjects.length ? { subjects } : {}),
@@ -910,11 +880,11 @@ function createRoleBinding(api: ApiServer, k: WorkloadContext, ctx: CommandConte
     {
       group: RBAC_GROUP,
       version: 'v1',
-      resource: 'rolebindings',
-      namespaced: true,
-      label: `rolebinding.${RBAC_GROUP}`,
+      resource: `${sub}s`,
+      namespaced: !cluster,
+      label: `${sub}.${RBAC_GROUP}`,
     },
-    (s) => wrapped('failed to create rolebinding: ', s),
+    (s) => wrapped(`failed to create ${sub}: `, s),
   );
 }
 
@@ -950,9 +920,9 @@ export function createGenerated(
     case 'job':
       return withFlags(ctx, path, k.now(), () => createJob(api, k, ctx, rest));
     case 'clusterrolebinding':
-      return withFlags(ctx, path, k.now(), () => createClusterRoleBinding(api, k, ctx, rest));
+      return withFlags(ctx, path, k.now(), () => createBinding(api, k, ctx, rest, true));
     case 'rolebinding':
-      return withFlags(ctx, path, k.now(), () => createRoleBinding(api, k, ctx, rest));
+      return withFlags(ctx, path, k.now(), () => createBinding(api, k, ctx, rest, false));
     default:
       ctx.err(`error: kubectl create ${name} is not available in the lab shell\n`);
       return 1;
