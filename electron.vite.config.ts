@@ -14,6 +14,8 @@ export default defineConfig({
           index: resolve(__dirname, 'main/host/electron/index.ts'),
           // the lab engine, forked as a utility process by the main process
           engine: resolve(__dirname, 'main/host/electron/engineProcess.ts'),
+          // the CLI, prebuilt: `npm start` falls back to browser mode with it (no TypeScript at start)
+          cli: resolve(__dirname, 'main/host/cli.ts'),
         },
       },
     },

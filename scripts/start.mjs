@@ -37,16 +37,11 @@ function browserMode(why) {
     `\n${why}\nStarting browser mode instead: the same app, served on 127.0.0.1 for your browser.\n`,
   );
   buildApp();
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      join(root, 'main', 'host', 'cli.ts'),
-      'serve',
-      ...passThrough,
-    ],
-    { cwd: root, stdio: 'inherit' },
-  );
+  // the build includes the CLI (out/main/cli.js): it starts in a fraction of the time tsx takes
+  const child = spawn(process.execPath, [join(root, 'out', 'main', 'cli.js'), 'serve', ...passThrough], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 

@@ -18,16 +18,23 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Starts browser mode as a learner would (the CLI), on a new lab, and waits for its URL. */
-export async function serve(args: string[] = ['--speed', 'stepped']): Promise<Served> {
+/**
+ * Starts browser mode as a learner would, on a new lab, and waits for its URL: `npm run lab -- serve`
+ * (the CLI through tsx), or with `built` the prebuilt CLI that `npm start` falls back to.
+ */
+export async function serve(
+  args: string[] = ['--speed', 'stepped'],
+  o: { built?: boolean } = {},
+): Promise<Served> {
   if (!existsSync(join(root, 'out', 'renderer', 'index.html')))
     throw new Error('the renderer is not built: run "npm run build" first (npm test does)');
   const dataDir = mkdtempSync(join(tmpdir(), 'supervisor-lab-e2e-'));
   const child = spawn(
     process.execPath,
     [
-      join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      join(root, 'main', 'host', 'cli.ts'),
+      ...(o.built
+        ? [join(root, 'out', 'main', 'cli.js')]
+        : [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'main', 'host', 'cli.ts')]),
       'serve',
       '--data-dir',
       dataDir,
