@@ -52,7 +52,7 @@ export const labsEn = {
 };
 
 export const labsPtBR: Record<keyof typeof labsEn, string> = {
-  'side.labs': 'Laboratórios',
+  'side.labs': 'Labs',
   'labs.title': 'Laboratórios guiados',
   'labs.level.beginner': 'Iniciante',
   'labs.level.intermediate': 'Intermediário',

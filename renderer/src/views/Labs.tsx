@@ -143,7 +143,10 @@ function StepView({
       live = false;
     };
   }, [lab.id, step, started, generation]);
-  useEffect(() => body.current?.scrollTo({ top: 0 }), [step]);
+  useEffect(() => {
+    // a block: scrollTo returns a promise in newer Chromium, which React would take for a cleanup
+    body.current?.scrollTo({ top: 0 });
+  }, [step]);
 
   const start = async () => {
     setConfirm(false);
@@ -436,7 +439,11 @@ export function Labs({ tick, onPaste }: { tick: number; onPaste(text: string): v
 
   const openLab = useCallback((id: string, step?: number) => {
     call('labs.get', { lab: id }).then(
-      (view) => setOpen({ view, ...(step ? { step } : {}) }),
+      (view) => {
+        // the catalogue's progress is read afresh when the learner comes back to it
+        setCards(undefined);
+        setOpen({ view, ...(step ? { step } : {}) });
+      },
       (e: unknown) => setError(message(e)),
     );
   }, []);
