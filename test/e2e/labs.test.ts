@@ -178,6 +178,10 @@ describe.skipIf(!haveChromium)('lab 1 through the labs panel', () => {
     expect(await page.getByTestId('lab-check').innerText()).toBe('Verificar');
     expect(await page.getByTestId('lab-reset').innerText()).toBe('Reiniciar o laboratório');
     await shot(page, 'labs-09-pt-BR');
+    // and in the other theme
+    await page.getByTestId('theme').click();
+    await shot(page, 'labs-09-pt-BR-other-theme');
+    await page.getByTestId('theme').click();
     await page.getByTestId('language').selectOption('en');
   }, 60_000);
 

@@ -206,6 +206,10 @@ function StepView({
   const hint = hints[step];
   const solution = solutions[step];
   const doneCount = lab.progress?.completed.length ?? 0;
+  // the introduction's own title repeats the lab's, shown above it
+  const intro = lab.intro.replace(/^\s*#\s+(.*)\n/, (line, title: string) =>
+    title.trim() === lab.title ? '' : line,
+  );
 
   return (
     <div className="lab-view" data-testid="lab-view" data-lab={lab.id}>
@@ -233,8 +237,8 @@ function StepView({
       <div className="lab-body" ref={body}>
         {!started ? (
           <>
-            <Markdown text={lab.intro} />
-            <p className="hint">{t('labs.startHelp')}</p>
+            <Markdown text={intro} />
+            <p className="muted">{t('labs.startHelp')}</p>
             <ol className="lab-outline">
               {lab.stepList.map((x) => (
                 <li key={x.id}>{inline(x.title)}</li>
@@ -271,7 +275,7 @@ function StepView({
             {step === 1 && lab.intro.trim() && (
               <details className="lab-intro">
                 <summary>{t('labs.intro')}</summary>
-                <Markdown text={lab.intro} />
+                <Markdown text={intro} />
               </details>
             )}
             <div className="muted lab-step-no">{t('labs.step', { n: step, total })}</div>
