@@ -5,6 +5,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { I18n, initialLanguage, languages, translator, type Language, type MessageKey } from './lib/i18n';
 import { Split } from './lib/Split';
 import { useLabTick, useQuery } from './lib/useLab';
+import { onConnectionChange } from './lib/bridge';
 import { StatusBar } from './views/StatusBar';
 import { Terminals, type TerminalsHandle } from './views/Terminals';
 import type { EditorHandle } from './views/Editor';
@@ -57,6 +58,8 @@ export function App() {
   const [showBottom, setShowBottom] = useState(true);
   const [selection, setSelection] = useState<Selection>();
   const [help, setHelp] = useState(false);
+  const [online, setOnline] = useState(true);
+  useEffect(() => onConnectionChange(setOnline), []);
   const [filesTick, setFilesTick] = useState(0);
   const terminals = useRef<TerminalsHandle>(null);
   const editor = useRef<EditorHandle>(null);
@@ -217,7 +220,9 @@ export function App() {
       <div className="frame">
         <header className="titlebar">
           <span className="brand">{t('app.title')}</span>
-          <span className="muted">{status?.clock ? '' : error ? error : t('app.connecting')}</span>
+          <span className={online ? 'muted' : 'offline'} role="status" data-testid="connection">
+            {!online ? t('app.offline') : status?.clock ? '' : error ? error : t('app.connecting')}
+          </span>
           <span className="spacer" />
           <label>
             {t('menu.language')}{' '}

@@ -276,4 +276,10 @@ describe.skipIf(!haveChromium)('the app in browser mode', () => {
     await shot(page, '13-reloaded-pt-BR-other-theme');
     await page.getByTestId('language').selectOption('en');
   }, 60_000);
+
+  it('says so when the lab goes away', async () => {
+    await server.close();
+    await page.getByTestId('connection').getByText('The connection to the lab was lost').waitFor();
+    await shot(page, '14-connection-lost');
+  }, 30_000);
 });

@@ -18,6 +18,16 @@ declare global {
 
 const TOKEN_PROTOCOL = 'supervisor-lab.token.';
 
+/** Browser mode's connection: up or down (the server stopped, the network between went away). */
+const connection = new Set<(up: boolean) => void>();
+export function onConnectionChange(listener: (up: boolean) => void): () => void {
+  connection.add(listener);
+  return () => connection.delete(listener);
+}
+const announce = (up: boolean) => {
+  for (const l of connection) l(up);
+};
+
 /** Browser mode: one socket, reconnected when it drops; calls made meanwhile wait for it. */
 function webSocketBridge(token: string): SupervisorLabBridge {
   let socket: WebSocket | undefined;
@@ -32,10 +42,12 @@ function webSocketBridge(token: string): SupervisorLabBridge {
       const ws = new WebSocket(url, [`${TOKEN_PROTOCOL}${token}`]);
       ws.onopen = () => {
         socket = ws;
+        announce(true);
         resolve(ws);
       };
       ws.onerror = () => reject(new Error('the lab refused the connection: open the URL the server printed'));
       ws.onclose = () => {
+        if (socket === ws) announce(false);
         socket = undefined;
         ready = undefined;
         for (const [, p] of pending) p.reject(new Error('the connection to the lab closed'));
