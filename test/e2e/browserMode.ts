@@ -48,6 +48,9 @@ export async function serve(
   );
   let out = '';
   let err = '';
+  // a server outlives no test run: killed when this process exits, whatever way the tests ended
+  const reap = () => child.exitCode === null && child.kill('SIGTERM');
+  process.once('exit', reap);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`serve did not print its URL in 60 s:\n${out}\n${err}`)),
@@ -66,12 +69,17 @@ export async function serve(
       clearTimeout(timer);
       reject(new Error(`serve exited with ${code}:\n${out}\n${err}`));
     });
+  }).catch((e: unknown) => {
+    reap();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
   });
   return {
     url,
     dataDir,
     child,
     close: async () => {
+      process.off('exit', reap);
       if (child.exitCode === null) {
         const done = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
