@@ -101,6 +101,21 @@ describe.skipIf(!haveChromium)('the app in browser mode', () => {
     expect((await page.evaluate(() => navigator.clipboard.readText())).trim()).toBe('pasted-text');
   }, 60_000);
 
+  it('opens a second terminal tab, a session of its own', async () => {
+    await page.getByTestId('terminal-new').click();
+    await page.getByRole('tab', { name: /shell 2/ }).waitFor();
+    await runInTerminal(page, 'echo second-tab', /echo second-tab\s*second-tab/);
+    expect(await terminalText(page)).not.toContain('pasted-text');
+    await page
+      .getByRole('tab', { name: /shell 1/ })
+      .getByText('shell 1')
+      .click();
+    await page.waitForFunction(() =>
+      /pasted-text/.test(document.querySelector('[data-testid="terminal"] .xterm-rows')?.textContent ?? ''),
+    );
+    expect(await terminalText(page)).not.toContain('second-tab');
+  }, 60_000);
+
   it('enables Workload Management from the form and shows the Supervisor coming up as the clock steps', async () => {
     await page.getByTestId('side-admin').click();
     await page.getByTestId('wcm-submit').click();
@@ -252,6 +267,8 @@ describe.skipIf(!haveChromium)('the app in browser mode', () => {
 
   it('reattaches the terminal with its scrollback after a reload, and speaks Brazilian Portuguese', async () => {
     await page.reload();
+    // both sessions come back, with the tab that was in front (shell 1) in front again
+    await page.getByRole('tab', { name: /shell 2/ }).waitFor();
     await page.waitForFunction(() =>
       /lab explain host/.test(
         document.querySelector('[data-testid="terminal"] .xterm-rows')?.textContent ?? '',

@@ -25,6 +25,9 @@ const themes = {
   light: { background: '#fbfbfd', foreground: '#1f2328', cursor: '#1f2328', selectionBackground: '#b6d3ff' },
 };
 
+/** which tab was in front, kept across a reload of the window */
+const FRONT_TAB = 'supervisor-lab.terminal';
+
 export interface TerminalsHandle {
   focus(): void;
   newTab(): void;
@@ -105,7 +108,12 @@ export function Terminals({ theme, handle }: { theme: 'dark' | 'light'; handle: 
     void call('terminal.list', {}).then(async (list) => {
       if (cancelled) return;
       if (list.length === 0) await attach();
-      else for (const s of list) await attach(s.id);
+      else {
+        for (const s of list) await attach(s.id);
+        // the tab that was in front before the reload comes to the front again
+        const front = sessionStorage.getItem(FRONT_TAB);
+        if (front && byId.current.has(front)) setActive(front);
+      }
     });
     return () => {
       cancelled = true;
@@ -130,6 +138,10 @@ export function Terminals({ theme, handle }: { theme: 'dark' | 'light'; handle: 
   useEffect(() => {
     for (const tab of byId.current.values()) tab.term.options.theme = themes[theme];
   }, [theme]);
+
+  useEffect(() => {
+    if (active) sessionStorage.setItem(FRONT_TAB, active);
+  }, [active]);
 
   // mount the active terminal's element and fit it to the pane
   const fitActive = useCallback(() => {
