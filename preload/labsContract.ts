@@ -63,6 +63,49 @@ export const LabStepResult = z.object({
 });
 export type LabStepResult = z.infer<typeof LabStepResult>;
 
+const ExamTaskReport = z.object({
+  id: z.string(),
+  title: z.string(),
+  points: z.number(),
+  scored: z.number(),
+  checks: z.array(
+    z.object({ id: z.string(), description: z.string(), passed: z.boolean(), found: z.string() }),
+  ),
+});
+
+/** An exam attempt: its tasks, its wall-time deadline, and once finished its score and per-task report. */
+export const ExamAttemptView = z.object({
+  id: z.number(),
+  seed: z.string(),
+  taskIds: z.array(z.string()),
+  /** wall time (ms) */
+  startedAt: z.number(),
+  deadline: z.number(),
+  finishedAt: z.number().optional(),
+  score: z.number().optional(),
+  maxScore: z.number().optional(),
+  report: z.object({ overtime: z.boolean(), tasks: z.array(ExamTaskReport) }).optional(),
+});
+export type ExamAttemptView = z.infer<typeof ExamAttemptView>;
+
+/** The attempt under way as the learner sees it: the tasks' text, no hints, no solutions. */
+export const ExamUnderWay = z.object({
+  attempt: ExamAttemptView,
+  tasks: z.array(z.object({ id: z.string(), title: z.string(), text: z.string(), points: z.number() })),
+  /** ms of wall time left */
+  remainingMs: z.number(),
+});
+export type ExamUnderWay = z.infer<typeof ExamUnderWay>;
+
+export const ExamStatus = z.object({
+  /** null when this build has no exam pool */
+  exam: z.object({ title: z.string(), minutes: z.number(), tasks: z.number(), pool: z.number() }).nullable(),
+  current: ExamUnderWay.nullable(),
+  /** every attempt, newest first */
+  history: z.array(ExamAttemptView),
+});
+export type ExamStatus = z.infer<typeof ExamStatus>;
+
 export const labsMethods = {
   'labs.list': { input: z.object({}).strict(), output: z.array(LabCard) },
   'labs.get': { input: z.object({ lab: labRef }).strict(), output: LabView },
@@ -87,6 +130,12 @@ export const labsMethods = {
     output: z.object({ lab: z.string(), step: z.number() }).nullable(),
   },
   /** checks this lab's current step automatically as the lab changes (labs.checked events); null stops */
+  /** exam mode: the exam, the attempt under way (graded on the spot once its time is up), the history */
+  'exam.status': { input: z.object({}).strict(), output: ExamStatus },
+  /** a new attempt: the environment prepared afresh, the tasks drawn (an open attempt is finished first) */
+  'exam.start': { input: z.object({}).strict(), output: ExamUnderWay },
+  /** grades the attempt under way against the live lab and closes it */
+  'exam.finish': { input: z.object({}).strict(), output: ExamAttemptView },
   'labs.watch': {
     input: z.object({ lab: labRef.nullable() }).strict(),
     output: z.object({ ok: z.literal(true) }),

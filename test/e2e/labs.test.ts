@@ -3,7 +3,7 @@
 // lab 1, Check (it fails and names its hint), show a hint, reveal the solution and paste each command
 // into the terminal, press Enter, and watch the automatic check pass the step; reload and resume at the
 // step the learner is on; finish the lab; see it in Brazilian Portuguese; reset it to its starting
-// scenario. Screenshots go to test/e2e/screenshots/ (labs-*.png).
+// scenario; then an exam attempt. Screenshots go to test/e2e/screenshots/ (labs-*.png).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, haveChromium, launch, serve, shot, type Served } from './browserMode';
@@ -193,4 +193,28 @@ describe.skipIf(!haveChromium)('lab 1 through the labs panel', () => {
     await page.getByTestId('status-supervisor').getByText('not enabled').waitFor();
     await shot(page, 'labs-10-reset');
   }, 90_000);
+
+  it('runs an exam attempt from the catalogue: tasks without hints, a clock, a score and a report per task', async () => {
+    await page.getByTestId('lab-back').click();
+    await page.getByTestId('exam-card').click();
+    await page.getByTestId('exam-start').click();
+    await page.getByTestId('exam-start-yes').click();
+    const tasks = page.locator('[data-testid="exam-tasks"] > li');
+    await tasks.first().waitFor({ timeout: 60_000 });
+    expect(await tasks.count()).toBe(5);
+    expect(await page.getByTestId('exam-clock').innerText()).toMatch(/^4[45]:\d\d left$/);
+    // no hints, no solutions
+    expect(await page.getByTestId('exam').getByRole('button').allInnerTexts()).toEqual([
+      '← All labs',
+      'Finish and grade',
+    ]);
+    await shot(page, 'labs-11-exam');
+    await page.getByTestId('exam-finish').click();
+    await page.getByTestId('exam-finish-yes').click();
+    await page.getByTestId('exam-report').waitFor();
+    expect(await page.getByTestId('exam-score').innerText()).toMatch(/^\d+ of \d+ points$/);
+    expect(await page.locator('[data-testid="exam-report"] li[data-task]').count()).toBe(5);
+    expect(await page.getByTestId('exam-history').locator('tr').count()).toBe(1);
+    await shot(page, 'labs-12-exam-report');
+  }, 120_000);
 });

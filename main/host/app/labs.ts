@@ -7,10 +7,18 @@ import { join } from 'node:path';
 import type { Lab } from '../../sim/lab';
 import type { ScenarioSource } from '../../shell/commands/lab';
 import { Workspace } from '../../store/files';
-import { LabCatalogue, Labs, type LabDef, type LabProgress, type StepResult } from '../../labs';
+import {
+  LabCatalogue,
+  Labs,
+  type ExamAttempt,
+  type ExamView,
+  type LabDef,
+  type LabProgress,
+  type StepResult,
+} from '../../labs';
 import type { Disposable } from '../../api/types';
 import type { EngineEvent, Input, Output } from '../../../preload/contract';
-import type { LabProgressView, LabView } from '../../../preload/labsContract';
+import type { ExamAttemptView, ExamUnderWay, LabProgressView, LabView } from '../../../preload/labsContract';
 import { appRoot } from '../appInfo';
 import { shippedScenarios } from '../scenarios';
 
@@ -22,7 +30,10 @@ type LabsMethod =
   | 'labs.hints'
   | 'labs.solution'
   | 'labs.resume'
-  | 'labs.watch';
+  | 'labs.watch'
+  | 'exam.status'
+  | 'exam.start'
+  | 'exam.finish';
 
 export type LabsHandlers = {
   [M in LabsMethod]: (input: Input<M>) => Output<M> | Promise<Output<M>>;
@@ -68,6 +79,23 @@ const progressView = (p: LabProgress | undefined): { progress?: LabProgressView 
         },
       }
     : {};
+
+const attemptView = (a: ExamAttempt): ExamAttemptView => ({
+  id: a.id,
+  seed: a.seed,
+  taskIds: a.taskIds,
+  startedAt: a.startedAt,
+  deadline: a.deadline,
+  ...(a.finishedAt === undefined
+    ? {}
+    : { finishedAt: a.finishedAt, score: a.score, maxScore: a.maxScore, report: a.report }),
+});
+
+const examView = (v: ExamView): ExamUnderWay => ({
+  attempt: attemptView(v.attempt),
+  tasks: v.tasks,
+  remainingMs: v.remainingMs,
+});
 
 export class LabsHost {
   private catalogue: LabCatalogue | undefined;
@@ -142,6 +170,31 @@ export class LabsHost {
       const r = this.labs.resume();
       return r ? { lab: r.lab.id, step: r.step } : null;
     },
+    'exam.status': () => {
+      const current = this.labs.exam.current();
+      const def = this.catalogue?.exam;
+      return {
+        exam: def
+          ? {
+              title: def.title,
+              minutes: def.minutes,
+              tasks: Math.min(def.tasks, def.pool.length),
+              pool: def.pool.length,
+            }
+          : null,
+        current: current && current.attempt.finishedAt === undefined ? examView(current) : null,
+        history: this.labs.exam.attempts().reverse().map(attemptView),
+      };
+    },
+    'exam.start': async () => {
+      this.starting = true;
+      try {
+        return examView(await this.labs.exam.start());
+      } finally {
+        this.starting = false;
+      }
+    },
+    'exam.finish': () => attemptView(this.labs.exam.finish()),
     'labs.watch': (i) => {
       this.watch(i.lab === null ? undefined : this.labs.get(i.lab).id);
       return { ok: true };

@@ -49,6 +49,24 @@ export const labsEn = {
   'labs.doneStep': 'done',
   'labs.current': 'you are here',
   'labs.error': 'Error: {error}',
+  'exam.title': 'Exam mode',
+  'exam.card': 'A timed practical exam: tasks drawn from a pool, no hints, a score and a report per task.',
+  'exam.about': '{tasks} tasks drawn from a pool of {pool} · {minutes} min · no hints',
+  'exam.help':
+    'Starting an attempt prepares the exam’s environment afresh (your lab’s current state is replaced) and starts the clock. Work in the terminal; finish to be graded.',
+  'exam.none': 'This build has no exam pool.',
+  'exam.start': 'Start an attempt',
+  'exam.startConfirm': 'Replace the lab’s environment with the exam’s and start the clock?',
+  'exam.left': '{time} left',
+  'exam.taskPoints': '{points} pts',
+  'exam.finish': 'Finish and grade',
+  'exam.finishConfirm': 'Finish the attempt now? It is graded against the lab as it is.',
+  'exam.result': 'Result',
+  'exam.score': '{score} of {max} points',
+  'exam.points': '{scored}/{points}',
+  'exam.overtime': 'over time',
+  'exam.history': 'Attempts',
+  'exam.underWay': 'under way',
 };
 
 export const labsPtBR: Record<keyof typeof labsEn, string> = {
@@ -99,4 +117,23 @@ export const labsPtBR: Record<keyof typeof labsEn, string> = {
   'labs.doneStep': 'concluído',
   'labs.current': 'você está aqui',
   'labs.error': 'Erro: {error}',
+  'exam.title': 'Modo prova',
+  'exam.card':
+    'Uma prova prática cronometrada: tarefas sorteadas de um banco, sem dicas, com nota e relatório por tarefa.',
+  'exam.about': '{tasks} tarefas sorteadas de um banco de {pool} · {minutes} min · sem dicas',
+  'exam.help':
+    'Iniciar uma tentativa prepara do zero o ambiente da prova (o estado atual do laboratório é substituído) e inicia o relógio. Trabalhe no terminal; finalize para receber a nota.',
+  'exam.none': 'Esta versão não tem banco de questões.',
+  'exam.start': 'Iniciar uma tentativa',
+  'exam.startConfirm': 'Substituir o ambiente do laboratório pelo da prova e iniciar o relógio?',
+  'exam.left': 'faltam {time}',
+  'exam.taskPoints': '{points} pts',
+  'exam.finish': 'Finalizar e corrigir',
+  'exam.finishConfirm': 'Finalizar a tentativa agora? Ela é corrigida com o laboratório como está.',
+  'exam.result': 'Resultado',
+  'exam.score': '{score} de {max} pontos',
+  'exam.points': '{scored}/{points}',
+  'exam.overtime': 'fora do tempo',
+  'exam.history': 'Tentativas',
+  'exam.underWay': 'em andamento',
 };

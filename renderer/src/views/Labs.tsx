@@ -8,6 +8,7 @@ import { call } from '../lib/bridge';
 import { useT } from '../lib/i18n';
 import { Markdown, inline } from '../lib/markdown';
 import { useEngineEvent } from '../lib/useLab';
+import { Exam } from './Exam';
 import './labs.css';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -25,10 +26,12 @@ function Catalogue({
   cards,
   resume,
   onOpen,
+  onExam,
 }: {
   cards?: LabCard[];
   resume?: { lab: string; step: number } | null;
   onOpen(id: string, step?: number): void;
+  onExam(): void;
 }) {
   const t = useT();
   const resumed = resume ? cards?.find((c) => c.id === resume.lab) : undefined;
@@ -76,6 +79,12 @@ function Catalogue({
           );
         })}
       </ol>
+      {cards && (
+        <button className="lab-card exam-card" data-testid="exam-card" onClick={onExam}>
+          <span className="lab-card-title">{t('exam.title')}</span>
+          <span className="lab-card-meta muted">{t('exam.card')}</span>
+        </button>
+      )}
     </div>
   );
 }
@@ -438,6 +447,7 @@ export function Labs({ tick, onPaste }: { tick: number; onPaste(text: string): v
   const [cards, setCards] = useState<LabCard[]>();
   const [resume, setResume] = useState<{ lab: string; step: number } | null>();
   const [open, setOpen] = useState<{ view: LabView; step?: number }>();
+  const [exam, setExam] = useState(false);
   const [error, setError] = useState<string>();
   const t = useT();
 
@@ -464,7 +474,7 @@ export function Labs({ tick, onPaste }: { tick: number; onPaste(text: string): v
   }, [openLab]);
 
   useEffect(() => {
-    if (open) return;
+    if (open || exam) return;
     let live = true;
     call('labs.list', {}).then(
       (c) => live && setCards(c),
@@ -477,7 +487,7 @@ export function Labs({ tick, onPaste }: { tick: number; onPaste(text: string): v
     return () => {
       live = false;
     };
-  }, [open, tick]);
+  }, [open, exam, tick]);
 
   const changed = useCallback((view: LabView) => setOpen((o) => (o ? { ...o, view } : o)), []);
 
@@ -493,8 +503,10 @@ export function Labs({ tick, onPaste }: { tick: number; onPaste(text: string): v
           onPaste={onPaste}
           onChanged={changed}
         />
+      ) : exam ? (
+        <Exam onBack={() => setExam(false)} />
       ) : (
-        <Catalogue cards={cards} resume={resume} onOpen={openLab} />
+        <Catalogue cards={cards} resume={resume} onOpen={openLab} onExam={() => setExam(true)} />
       )}
     </div>
   );

@@ -4,7 +4,14 @@
 // and resume.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../preload/contract';
-import type { LabCard, LabStepResult, LabView } from '../../../preload/labsContract';
+import type {
+  ExamAttemptView,
+  ExamStatus,
+  ExamUnderWay,
+  LabCard,
+  LabStepResult,
+  LabView,
+} from '../../../preload/labsContract';
 import { AppEngine } from '../../../main/host/app/engine';
 import { solutionCommands } from '../../../main/host/app/labs';
 import type { Lab } from '../../../main/sim/lab';
@@ -97,6 +104,27 @@ describe('the labs panel’s engine side', () => {
     const reset = (await engine.call('labs.start', { lab: '1' })) as LabView;
     expect(reset.progress).toMatchObject({ currentStep: 0, completed: [] });
     expect(((await engine.call('status', {})) as { supervisor: unknown }).supervisor).toBeNull();
+  }, 60_000);
+
+  it('runs an exam: drawn tasks without hints, graded with a per-task report, kept in the history', async () => {
+    const { engine } = open();
+    const before = (await engine.call('exam.status', {})) as ExamStatus;
+    expect(before.exam).toMatchObject({ minutes: 45, tasks: 5 });
+    expect(before.current).toBeNull();
+    expect(before.history).toEqual([]);
+    const started = (await engine.call('exam.start', {})) as ExamUnderWay;
+    expect(started.tasks).toHaveLength(5);
+    expect(started.remainingMs).toBeGreaterThan(44 * 60_000);
+    expect(JSON.stringify(started)).not.toMatch(/hint|solution/);
+    expect(((await engine.call('exam.status', {})) as ExamStatus).current?.attempt.id).toBe(
+      started.attempt.id,
+    );
+    const done = (await engine.call('exam.finish', {})) as ExamAttemptView;
+    expect(done.maxScore).toBeGreaterThan(0);
+    expect(done.report?.tasks.map((t) => t.id)).toEqual(started.tasks.map((t) => t.id));
+    const after = (await engine.call('exam.status', {})) as ExamStatus;
+    expect(after.current).toBeNull();
+    expect(after.history.map((a) => a.id)).toEqual([started.attempt.id]);
   }, 60_000);
 
   it('gives a heredoc as one command to paste', () => {
