@@ -26,15 +26,27 @@ import type { World } from '../world';
 import type { SupervisorSpec } from './admission';
 import { SUPERVISOR_SPACE } from './controller';
 import { pullFor, registryNamespaces, registryNetwork } from './harbor';
-import { pullTimeMs, type PullResult } from './images';
+import { pullTimeMs } from './images';
+import {
+  conditions,
+  containersExited,
+  pulledEvents,
+  pullFailed,
+  startContainers,
+  STATE_ANNOTATION,
+  stateOf,
+  waiting,
+  type PodRuntime,
+  type PodSpec,
+  type PodState,
+} from './containers';
+export { STATE_ANNOTATION, stateOf, type PodState, type PodSpec, type Container } from './containers';
 import type { NamespaceStatus } from './namespaces';
 import { freeSegment, heldSegments } from './segments';
 
 const SCHEDULER = '~scheduler';
 /** the annotation that records both decisions: the scheduler's ranking and DRS's final placement */
 export const PLACEMENT_ANNOTATION = 'vmware-system-placement';
-/** the lab's own bookkeeping of a pod's lifecycle (times are lab time) */
-export const STATE_ANNOTATION = 'vmware-system-lab/pod-state';
 
 /** A vSphere Pod's CRX VM is named after the pod and its namespace, within vCenter's 80 characters. */
 export function crxName(namespace: string, pod: string): string {
@@ -45,54 +57,7 @@ export function crxName(namespace: string, pod: string): string {
   return `${n.slice(0, 71)}~${h.toString(16).padStart(8, '0')}`;
 }
 
-export interface Container {
-  name: string;
-  image: string;
-  command?: string[];
-  args?: string[];
-  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  ports?: { containerPort: number }[];
-}
-
-export interface PodSpec {
-  nodeName?: string;
-  containers: Container[];
-  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
-  nodeSelector?: Record<string, string>;
-  tolerations?: { key?: string; operator?: string; value?: string; effect?: string }[];
-  affinity?: {
-    nodeAffinity?: {
-      requiredDuringSchedulingIgnoredDuringExecution?: {
-        nodeSelectorTerms?: { matchExpressions?: { key: string; operator: string; values?: string[] }[] }[];
-      };
-    };
-  };
-}
-
-/** What the lab keeps about a pod between reconciles. */
-export interface PodState {
-  /** when the current step completes */
-  until?: string;
-  step?: 'creating' | 'pulling' | 'starting' | 'running' | 'backoff' | 'exited';
-  /** the image pull failed with this */
-  pullError?: string;
-  /** when it last started, and how many restarts */
-  startedAt?: string;
-  restarts?: number;
-  /** failed image pulls so far (for the back-off) */
-  pullAttempts?: number;
-  /** ms the containers run before they exit (absent: they keep running) */
-  runsForMs?: number;
-  ip?: string;
-  /** when its host was lost */
-  lostAt?: string;
-}
-
 const podSpec = (p: KubeObject) => (p.spec ?? {}) as unknown as PodSpec;
-export const stateOf = (p: KubeObject): PodState => {
-  const raw = p.metadata.annotations?.[STATE_ANNOTATION];
-  return raw ? (JSON.parse(raw) as PodState) : {};
-};
 
 /** CPU (millicores) and memory (MiB) a pod asks for, and what its CRX is sized to. */
 export function podSize(p: KubeObject): {
@@ -207,16 +172,6 @@ function segmentGateway(p: KubeObject): string {
   const parts = ip.split('.').map(Number);
   parts[3] = (parts[3]! & ~15) + 1;
   return parts.join('.');
-}
-
-/** How long a container runs before it exits: undefined for one that keeps running. */
-export function runsFor(c: Container, service: boolean): number | undefined {
-  const cmd = [...(c.command ?? []), ...(c.args ?? [])].join(' ');
-  if (!cmd) return service ? undefined : 0;
-  if (/while\s+true|sleep\s+infinity|tail\s+-f|nginx|httpd|--?serve|server/.test(cmd)) return undefined;
-  const sleep = /sleep\s+(\d+)/.exec(cmd);
-  if (sleep) return Number(sleep[1]) * 1000;
-  return 0;
 }
 
 export function vspherePodController(w: World): Controller {
@@ -805,6 +760,13 @@ function runPod(w: World, pod: KubeObject, ips: IpPools): { requeueAfterMs: numb
   const results = spec.containers.map((c) => ({ c, r: pullFor(w, ns, c.image) }));
   const failed = results.find((x) => !x.r.ok);
   const until = st.until ? Date.parse(st.until) : 0;
+  const rt: PodRuntime = {
+    pod,
+    st,
+    now,
+    event: (type, reason, message) => w.recorder.event(k, pod, type, reason, message, `spherelet, ${host}`),
+    write: (next, status) => setState(w, pod, next, status),
+  };
   switch (st.step ?? 'creating') {
     case 'creating': {
       const size = results.reduce((s, x) => s + (x.r.ok ? x.r.sizeMB : 10), 0);
@@ -816,239 +778,31 @@ function runPod(w: World, pod: KubeObject, ips: IpPools): { requeueAfterMs: numb
     case 'pulling':
     case 'backoff': {
       if (now < until) return { requeueAfterMs: until - now };
-      if (failed && !failed.r.ok) {
-        const attempts = (st.pullAttempts ?? 0) + 1;
-        const backoff = Math.min(lifecycle.crashBackOffMax, lifecycle.imagePullBackOff * 2 ** (attempts - 1));
-        w.recorder.event(
-          k,
-          pod,
-          'Warning',
-          'Failed',
-          // containerd's gRPC code: NotFound for a missing repository or tag, Unknown for the rest
-          `Failed to pull image "${failed.c.image}": rpc error: code = ${/(not found|does not exist)/.test(failed.r.message) ? 'NotFound' : 'Unknown'} desc = ${failed.r.message}`,
-          `spherelet, ${host}`,
-        );
-        w.recorder.event(k, pod, 'Warning', 'Failed', 'Error: ErrImagePull', `spherelet, ${host}`);
-        setState(
-          w,
-          pod,
-          {
-            ...st,
-            step: 'backoff',
-            pullAttempts: attempts,
-            pullError: failed.r.message,
-            until: stamp(now + backoff),
-          },
-          {
-            ...(pod.status as object),
-            phase: 'Pending',
-            conditions: conditions(pod, false, shown(now)),
-            containerStatuses: waiting(
-              pod,
-              st.step === 'backoff' ? 'ImagePullBackOff' : 'ErrImagePull',
-              `Back-off pulling image "${failed.c.image}"`,
-            ),
-          },
-        );
-        if (st.step === 'backoff')
-          w.recorder.event(
-            k,
-            pod,
-            'Normal',
-            'BackOff',
-            `Back-off pulling image "${failed.c.image}"`,
-            `spherelet, ${host}`,
-          );
-        return { requeueAfterMs: backoff };
-      }
+      if (failed && !failed.r.ok) return pullFailed(rt, { c: failed.c, r: failed.r });
       // pulled: the containers start a moment later (one write for both, the events tell the steps)
       if (st.step === 'pulling' && now < until + lifecycle.containerStart)
         return { requeueAfterMs: until + lifecycle.containerStart - now };
-      for (const x of results)
-        w.recorder.event(
-          k,
-          pod,
-          'Normal',
-          'Pulled',
-          `Successfully pulled image "${x.c.image}" in ${(pullTimeMs(x.r.ok ? x.r.sizeMB : 10) / 1000).toFixed(3)}s`,
-          `spherelet, ${host}`,
-        );
-      return start(w, pod, { ...st, pullError: undefined }, results, ips, now);
+      pulledEvents(rt, results);
+      return startContainers(
+        { ...rt, st: { ...st, pullError: undefined } },
+        results,
+        st.ip ?? ips.allocate(ns, name),
+        'crx',
+      );
     }
     case 'starting':
     case 'exited': {
       if (now < until) return { requeueAfterMs: until - now };
-      return start(w, pod, st, results, ips, now);
+      return startContainers(rt, results, st.ip ?? ips.allocate(ns, name), 'crx');
     }
     case 'running': {
       if (st.runsForMs === undefined) return undefined;
       if (now < until) return { requeueAfterMs: until - now };
-      // the containers exited (0): done for Never/OnFailure, restarted with back-off for Always
-      const policy = spec.restartPolicy ?? 'Always';
-      const finishedAt = shown(now);
-      if (policy !== 'Always') {
-        setState(
-          w,
-          pod,
-          { ...st, step: 'exited', until: undefined },
-          {
-            ...(pod.status as object),
-            phase: 'Succeeded',
-            conditions: conditions(pod, false, finishedAt, 'PodCompleted'),
-            containerStatuses: spec.containers.map((c) => ({
-              name: c.name,
-              image: c.image,
-              ready: false,
-              started: false,
-              restartCount: st.restarts ?? 0,
-              state: {
-                terminated: { exitCode: 0, reason: 'Completed', startedAt: st.startedAt, finishedAt },
-              },
-            })),
-          },
-        );
-        // the CRX goes when the pod is done
-        w.vc.delete('virtualmachines', '', vmName);
-        return undefined;
-      }
-      const restarts = (st.restarts ?? 0) + 1;
-      const backoff = Math.min(lifecycle.crashBackOffMax, lifecycle.crashBackOff * 2 ** (restarts - 1));
-      w.recorder.event(
-        k,
-        pod,
-        'Warning',
-        'BackOff',
-        'Back-off restarting failed container',
-        `spherelet, ${host}`,
-      );
-      setState(
-        w,
-        pod,
-        { ...st, step: 'exited', restarts, until: stamp(now + backoff) },
-        {
-          ...(pod.status as object),
-          phase: 'Running',
-          conditions: conditions(pod, false, finishedAt),
-          containerStatuses: spec.containers.map((c) => ({
-            name: c.name,
-            image: c.image,
-            ready: false,
-            started: false,
-            restartCount: restarts,
-            state: {
-              waiting: {
-                reason: 'CrashLoopBackOff',
-                message: `back-off ${backoff / 1000}s restarting failed container=${c.name} pod=${name}_${ns}(${pod.metadata.uid})`,
-              },
-            },
-            lastState: {
-              terminated: { exitCode: 0, reason: 'Completed', startedAt: st.startedAt, finishedAt },
-            },
-          })),
-        },
-      );
-      return { requeueAfterMs: backoff };
+      // the CRX goes when the pod is done
+      return containersExited(rt, () => w.vc.delete('virtualmachines', '', vmName));
     }
   }
   return undefined;
-}
-
-/** The containers start: Created and Started, the pod Running with its address (or soon to exit). */
-function start(
-  w: World,
-  pod: KubeObject,
-  st: PodState,
-  results: { c: Container; r: PullResult }[],
-  ips: IpPools,
-  nowMs: number,
-): { requeueAfterMs: number } | undefined {
-  const k = w.k8s(SUPERVISOR_SPACE);
-  const ns = pod.metadata.namespace!;
-  const name = pod.metadata.name!;
-  const spec = podSpec(pod);
-  const host = spec.nodeName!;
-  const now = nowMs;
-  const stamp = (ms: number) => new Date(ms).toISOString();
-  const shown = (ms: number) => rfc3339(new Date(ms));
-  const ip = st.ip ?? ips.allocate(ns, name);
-  const lives = results.map((x) => runsFor(x.c, x.r.ok && x.r.service));
-  const runsForMs = lives.some((l) => l === undefined) ? undefined : Math.max(0, ...(lives as number[]));
-  for (const x of results) {
-    w.recorder.event(k, pod, 'Normal', 'Created', `Created container ${x.c.name}`, `spherelet, ${host}`);
-    w.recorder.event(k, pod, 'Normal', 'Started', `Started container ${x.c.name}`, `spherelet, ${host}`);
-  }
-  const startedAt = shown(now);
-  setState(
-    w,
-    pod,
-    {
-      ...st,
-      step: 'running',
-      ip,
-      startedAt,
-      runsForMs,
-      until: runsForMs === undefined ? undefined : stamp(now + runsForMs),
-    },
-    {
-      ...(pod.status as object),
-      phase: 'Running',
-      podIP: ip,
-      podIPs: ip ? [{ ip }] : [],
-      startTime: (pod.status as { startTime?: string } | undefined)?.startTime ?? startedAt,
-      conditions: conditions(pod, true, startedAt),
-      containerStatuses: spec.containers.map((c) => ({
-        name: c.name,
-        image: c.image,
-        imageID: `docker.io/${c.image}@sha256:${'0'.repeat(64)}`,
-        containerID: `crx://${pod.metadata.uid}-${c.name}`,
-        ready: true,
-        started: true,
-        restartCount: st.restarts ?? 0,
-        state: { running: { startedAt } },
-      })),
-    },
-  );
-  return runsForMs === undefined ? undefined : { requeueAfterMs: runsForMs };
-}
-
-export function conditions(
-  pod: KubeObject,
-  ready: boolean,
-  at: string,
-  reason?: string,
-): Record<string, unknown>[] {
-  const v = ready ? 'True' : 'False';
-  const r = reason ?? (ready ? undefined : 'ContainersNotReady');
-  const notReady = ready
-    ? {}
-    : {
-        reason: r,
-        message: reason
-          ? undefined
-          : `containers with unready status: [${podSpec(pod)
-              .containers.map((c) => c.name)
-              .join(' ')}]`,
-      };
-  return JSON.parse(
-    JSON.stringify([
-      { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
-      { type: 'Ready', status: v, lastProbeTime: null, lastTransitionTime: at, ...notReady },
-      { type: 'ContainersReady', status: v, lastProbeTime: null, lastTransitionTime: at, ...notReady },
-      { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: at },
-    ]),
-  ) as Record<string, unknown>[];
-}
-
-export function waiting(pod: KubeObject, reason: string, message?: string): Record<string, unknown>[] {
-  return podSpec(pod).containers.map((c) => ({
-    name: c.name,
-    image: c.image,
-    imageID: '',
-    ready: false,
-    started: false,
-    restartCount: stateOf(pod).restarts ?? 0,
-    state: { waiting: message ? { reason, message } : { reason } },
-  }));
 }
 
 function setState(

@@ -15,19 +15,20 @@ import { formatIp, parseCidr } from '../vcenter/ipv4';
 import type { World } from '../world';
 import { pullFor } from '../supervisor/harbor';
 import { pullTimeMs } from '../supervisor/images';
+import { filter, podSize, unschedulableMessage, type Candidate } from '../supervisor/pods';
 import {
   conditions,
-  filter,
-  podSize,
-  runsFor,
+  containersExited,
+  pulledEvents,
+  pullFailed,
+  startContainers,
   stateOf,
   STATE_ANNOTATION,
-  unschedulableMessage,
   waiting,
-  type Candidate,
+  type PodRuntime,
   type PodSpec,
   type PodState,
-} from '../supervisor/pods';
+} from '../supervisor/containers';
 import { COMPONENT_LABEL } from './guest';
 
 const SCHEDULER = '~scheduler';
@@ -405,6 +406,13 @@ function kubelet(
   const results = spec.containers.map((c) => ({ c, r: pullFor(w, ns, c.image) }));
   const failed = results.find((x) => !x.r.ok);
   const until = st.until ? Date.parse(st.until) : 0;
+  const rt: PodRuntime = {
+    pod,
+    st,
+    now,
+    event: (type, reason, message) => w.recorder.event(g, pod, type, reason, message, source),
+    write: (next, status) => setState(g, pod, next, status),
+  };
   /** The images are on the node: the containers are created, unless the pod may not run them. */
   const pulled = (): { requeueAfterMs: number } | undefined => {
     // runAsNonRoot (the restricted policy sets it) with an image that runs as root: the kubelet refuses
@@ -429,7 +437,12 @@ function kubelet(
       );
       return { requeueAfterMs: lifecycle.crashBackOff };
     }
-    return start(w, g, pod, node, { ...st, pullError: undefined }, results, now, ips);
+    return startContainers(
+      { ...rt, st: { ...st, pullError: undefined } },
+      results,
+      st.ip ?? ips.allocate(g, node, pod),
+      'containerd',
+    );
   };
   switch (st.step ?? 'creating') {
     case 'creating': {
@@ -472,166 +485,19 @@ function kubelet(
     case 'pulling':
     case 'backoff': {
       if (now < until) return { requeueAfterMs: until - now };
-      if (failed && !failed.r.ok) {
-        const attempts = (st.pullAttempts ?? 0) + 1;
-        const backoff = Math.min(lifecycle.crashBackOffMax, lifecycle.imagePullBackOff * 2 ** (attempts - 1));
-        w.recorder.event(
-          g,
-          pod,
-          'Warning',
-          'Failed',
-          `Failed to pull image "${failed.c.image}": rpc error: code = ${/(not found|does not exist)/.test(failed.r.message) ? 'NotFound' : 'Unknown'} desc = ${failed.r.message}`,
-          source,
-        );
-        w.recorder.event(g, pod, 'Warning', 'Failed', 'Error: ErrImagePull', source);
-        setState(
-          g,
-          pod,
-          {
-            ...st,
-            step: 'backoff',
-            pullAttempts: attempts,
-            pullError: failed.r.message,
-            until: stamp(now + backoff),
-          },
-          {
-            ...(pod.status as object),
-            phase: 'Pending',
-            containerStatuses: waiting(
-              pod,
-              st.step === 'backoff' ? 'ImagePullBackOff' : 'ErrImagePull',
-              `Back-off pulling image "${failed.c.image}"`,
-            ),
-          },
-        );
-        return { requeueAfterMs: backoff };
-      }
-      for (const x of results)
-        w.recorder.event(
-          g,
-          pod,
-          'Normal',
-          'Pulled',
-          `Successfully pulled image "${x.c.image}" in ${(pullTimeMs(x.r.ok ? x.r.sizeMB : 10) / 1000).toFixed(3)}s`,
-          source,
-        );
+      if (failed && !failed.r.ok) return pullFailed(rt, { c: failed.c, r: failed.r });
+      pulledEvents(rt, results);
       for (const x of results) images.add(x.c.image);
       return pulled();
     }
     case 'starting':
     case 'exited':
       if (now < until) return { requeueAfterMs: until - now };
-      return start(w, g, pod, node, st, results, now, ips);
-    case 'running': {
+      return startContainers(rt, results, st.ip ?? ips.allocate(g, node, pod), 'containerd');
+    case 'running':
       if (st.runsForMs === undefined) return undefined;
       if (now < until) return { requeueAfterMs: until - now };
-      const finishedAt = shown(now);
-      if ((spec.restartPolicy ?? 'Always') !== 'Always') {
-        setState(
-          g,
-          pod,
-          { ...st, step: 'exited', until: undefined },
-          {
-            ...(pod.status as object),
-            phase: 'Succeeded',
-            conditions: conditions(pod, false, finishedAt, 'PodCompleted'),
-            containerStatuses: spec.containers.map((c) => ({
-              name: c.name,
-              image: c.image,
-              ready: false,
-              started: false,
-              restartCount: st.restarts ?? 0,
-              state: {
-                terminated: { exitCode: 0, reason: 'Completed', startedAt: st.startedAt, finishedAt },
-              },
-            })),
-          },
-        );
-        return undefined;
-      }
-      const restarts = (st.restarts ?? 0) + 1;
-      const backoff = Math.min(lifecycle.crashBackOffMax, lifecycle.crashBackOff * 2 ** (restarts - 1));
-      w.recorder.event(g, pod, 'Warning', 'BackOff', 'Back-off restarting failed container', source);
-      setState(
-        g,
-        pod,
-        { ...st, step: 'exited', restarts, until: stamp(now + backoff) },
-        {
-          ...(pod.status as object),
-          phase: 'Running',
-          conditions: conditions(pod, false, finishedAt),
-          containerStatuses: spec.containers.map((c) => ({
-            name: c.name,
-            image: c.image,
-            ready: false,
-            started: false,
-            restartCount: restarts,
-            state: {
-              waiting: {
-                reason: 'CrashLoopBackOff',
-                message: `back-off ${backoff / 1000}s restarting failed container=${c.name} pod=${name}_${ns}(${pod.metadata.uid})`,
-              },
-            },
-            lastState: {
-              terminated: { exitCode: 0, reason: 'Completed', startedAt: st.startedAt, finishedAt },
-            },
-          })),
-        },
-      );
-      return { requeueAfterMs: backoff };
-    }
+      return containersExited(rt, () => undefined);
   }
   return undefined;
-}
-
-function start(
-  w: World,
-  g: ApiClient,
-  pod: KubeObject,
-  node: KubeObject,
-  st: PodState,
-  results: { c: PodSpec['containers'][number]; r: ReturnType<typeof pullFor> }[],
-  now: number,
-  ips: GuestIps,
-): { requeueAfterMs: number } | undefined {
-  const spec = podSpec(pod);
-  const ip = st.ip ?? ips.allocate(g, node, pod);
-  const lives = results.map((x) => runsFor(x.c, x.r.ok && x.r.service));
-  const runsForMs = lives.some((l) => l === undefined) ? undefined : Math.max(0, ...(lives as number[]));
-  for (const x of results) {
-    w.recorder.event(g, pod, 'Normal', 'Created', `Created container ${x.c.name}`, 'kubelet');
-    w.recorder.event(g, pod, 'Normal', 'Started', `Started container ${x.c.name}`, 'kubelet');
-  }
-  const startedAt = rfc3339(new Date(now));
-  setState(
-    g,
-    pod,
-    {
-      ...st,
-      step: 'running',
-      ip,
-      startedAt,
-      runsForMs,
-      until: runsForMs === undefined ? undefined : new Date(now + runsForMs).toISOString(),
-    },
-    {
-      ...(pod.status as object),
-      phase: 'Running',
-      podIP: ip,
-      podIPs: ip ? [{ ip }] : [],
-      startTime: (pod.status as { startTime?: string } | undefined)?.startTime ?? startedAt,
-      conditions: conditions(pod, true, startedAt),
-      containerStatuses: spec.containers.map((c) => ({
-        name: c.name,
-        image: c.image,
-        imageID: `docker.io/${c.image}@sha256:${'0'.repeat(64)}`,
-        containerID: `containerd://${pod.metadata.uid}-${c.name}`,
-        ready: true,
-        started: true,
-        restartCount: st.restarts ?? 0,
-        state: { running: { startedAt } },
-      })),
-    },
-  );
-  return runsForMs === undefined ? undefined : { requeueAfterMs: runsForMs };
 }
