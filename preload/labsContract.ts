@@ -127,7 +127,7 @@ export const labsMethods = {
   /** the lab last worked on and the step the learner is on (1-based), or null */
   'labs.resume': {
     input: z.object({}).strict(),
-    output: z.object({ lab: z.string(), step: z.number() }).nullable(),
+    output: z.object({ lab: z.string(), step: z.number(), finished: z.boolean() }).nullable(),
   },
   /** checks this lab's current step automatically as the lab changes (labs.checked events); null stops */
   /** exam mode: the exam, the attempt under way (graded on the spot once its time is up), the history */

@@ -168,7 +168,7 @@ export class LabsHost {
     'labs.solution': (i) => solutionCommands(this.labs.solution(i.lab, i.step)),
     'labs.resume': () => {
       const r = this.labs.resume();
-      return r ? { lab: r.lab.id, step: r.step } : null;
+      return r ? { lab: r.lab.id, step: r.step, finished: r.progress.finishedAt !== undefined } : null;
     },
     'exam.status': () => {
       const current = this.labs.exam.current();

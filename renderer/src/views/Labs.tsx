@@ -29,7 +29,7 @@ function Catalogue({
   onExam,
 }: {
   cards?: LabCard[];
-  resume?: { lab: string; step: number } | null;
+  resume?: { lab: string; step: number; finished: boolean } | null;
   onOpen(id: string, step?: number): void;
   onExam(): void;
 }) {
@@ -38,7 +38,7 @@ function Catalogue({
   return (
     <div className="labs-catalogue" data-testid="labs-catalogue">
       <h3>{t('labs.title')}</h3>
-      {resume && resumed && !resumed.progress?.finishedAt && (
+      {resume && resumed && !resume.finished && (
         <button
           className="primary lab-resume"
           data-testid="lab-resume"
@@ -445,7 +445,7 @@ function StepView({
 /** The panel: the catalogue, or one lab's steps. Opens on the lab the learner last worked on. */
 export function Labs({ tick, onPaste }: { tick: number; onPaste(text: string): void }) {
   const [cards, setCards] = useState<LabCard[]>();
-  const [resume, setResume] = useState<{ lab: string; step: number } | null>();
+  const [resume, setResume] = useState<{ lab: string; step: number; finished: boolean } | null>();
   const [open, setOpen] = useState<{ view: LabView; step?: number }>();
   const [exam, setExam] = useState(false);
   const [error, setError] = useState<string>();
@@ -467,7 +467,8 @@ export function Labs({ tick, onPaste }: { tick: number; onPaste(text: string): v
     void call('labs.resume', {}).then(
       (r) => {
         setResume(r);
-        if (r) openLab(r.lab, r.step);
+        // a finished lab leaves the catalogue in front, to choose the next one
+        if (r && !r.finished) openLab(r.lab, r.step);
       },
       (e: unknown) => setError(message(e)),
     );

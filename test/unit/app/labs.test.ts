@@ -90,7 +90,11 @@ describe('the labs panel’s engine side', () => {
     for (const line of (await engine.call('labs.solution', { lab: '1', step: 2 })) as string[])
       await run(id, line);
     expect(checked().find((r) => r.step === 2 && r.passed)).toMatchObject({ progress: { currentStep: 2 } });
-    expect(await engine.call('labs.resume', {})).toEqual({ lab: '01-enable-workload-management', step: 3 });
+    expect(await engine.call('labs.resume', {})).toEqual({
+      lab: '01-enable-workload-management',
+      step: 3,
+      finished: false,
+    });
 
     for (const line of (await engine.call('labs.solution', { lab: '1', step: 3 })) as string[])
       await run(id, line);
