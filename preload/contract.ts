@@ -180,7 +180,8 @@ export const methods = {
   status: { input: nothing, output: LabStatus },
   'terminal.open': {
     input: z.object({ id: z.string().max(64).optional(), cols: z.number().int().min(10).max(1000) }).strict(),
-    output: z.object({ id: z.string(), scrollback: text, title: z.string() }),
+    // cols: the width the scrollback was written at, so a reattached terminal replays it at that width
+    output: z.object({ id: z.string(), scrollback: text, title: z.string(), cols: z.number().int() }),
   },
   'terminal.list': { input: nothing, output: z.array(z.object({ id: z.string(), title: z.string() })) },
   'terminal.input': {

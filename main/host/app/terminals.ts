@@ -36,14 +36,17 @@ export class Terminals {
   ) {}
 
   /** Attaches to a session (its scrollback comes back) or starts a new one. */
-  open(cols: number, id?: string): { id: string; scrollback: string; title: string } {
+  open(cols: number, id?: string): { id: string; scrollback: string; title: string; cols: number } {
     const existing = id ? this.sessions.get(id) : undefined;
     if (existing) {
+      // the scrollback's line editing was drawn at the width the session had: the window replays it at that
+      // width, then fits the terminal to its pane (and says the new width)
+      const was = existing.session.editor.columns;
       existing.session.editor.columns = cols;
       // an edit still waiting for this window: show it again
       for (const [request, e] of this.edits)
         this.emit({ type: 'editor.open', request, name: e.name, text: e.text });
-      return { id: existing.id, scrollback: existing.scrollback, title: existing.title };
+      return { id: existing.id, scrollback: existing.scrollback, title: existing.title, cols: was };
     }
     const tid = `t${++this.counter}-${randomBytes(4).toString('hex')}`;
     const term: Terminal = {
@@ -67,7 +70,7 @@ export class Terminals {
     });
     this.sessions.set(tid, term);
     term.session.start();
-    return { id: tid, scrollback: term.scrollback, title: term.title };
+    return { id: tid, scrollback: term.scrollback, title: term.title, cols };
   }
 
   list(): { id: string; title: string }[] {

@@ -47,8 +47,10 @@ export function Terminals({ theme, handle }: { theme: 'dark' | 'light'; handle: 
   const attaching = useRef(new Set<string>());
 
   const makeTab = useCallback(
-    (id: string, title: string, scrollback: string): Tab => {
+    (id: string, title: string, scrollback: string, cols: number): Tab => {
       const term = new Terminal({
+        // the width the session's output was drawn at, so its scrollback replays as it was shown
+        cols,
         cursorBlink: true,
         fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
         fontSize: 13,
@@ -91,7 +93,7 @@ export function Terminals({ theme, handle }: { theme: 'dark' | 'light'; handle: 
       if (id) attaching.current.add(id);
       try {
         const r = await call('terminal.open', id ? { id, cols } : { cols });
-        const tab = makeTab(r.id, r.title, r.scrollback);
+        const tab = makeTab(r.id, r.title, r.scrollback, r.cols);
         setTabs((ts) => [...ts.filter((x) => x.id !== r.id), tab]);
         setActive(r.id);
         return tab;

@@ -59,8 +59,11 @@ describe('the app engine', () => {
     const again = (await engine.call('terminal.open', { id, cols: 80 })) as {
       id: string;
       scrollback: string;
+      cols: number;
     };
     expect(again.id).toBe(id);
+    // the width the scrollback was drawn at, for the window to replay it before it fits the pane
+    expect(again.cols).toBe(100);
     expect(again.scrollback).toContain('esxi-04.lab.local');
     expect(await engine.call('terminal.list', {})).toEqual([{ id, title: 'shell 1' }]);
   });
