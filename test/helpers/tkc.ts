@@ -14,13 +14,13 @@ export interface TkcLab {
 }
 
 /** `vsphere`: the vCenter's version (the default lab's is 7.0.3), which decides the TKrs it can run. */
-export async function tkcLab(o: { vsphere?: string } = {}): Promise<TkcLab> {
+export async function tkcLab(o: { vsphere?: string; start?: number } = {}): Promise<TkcLab> {
   const scenario = defaultScenario();
   if (o.vsphere) {
     scenario.vcenter.version = o.vsphere;
     for (const c of scenario.clusters) c.hosts.version = o.vsphere;
   }
-  const lab = newLab({ scenario });
+  const lab = newLab({ scenario, ...(o.start === undefined ? {} : { start: o.start }) });
   runningSupervisor(lab);
   const session = createShell(lab, { write: () => {}, terminal: false });
   session.env.set('KUBECTL_VSPHERE_PASSWORD', 'VMware1!');

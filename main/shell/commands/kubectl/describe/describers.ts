@@ -900,6 +900,31 @@ export function genericDescriber(r: Resource, apiVersion: string, kind: string):
   };
 }
 
+/** RoleBinding and ClusterRoleBinding: the role and the subjects (kubectl prints no events for them). */
+const binding =
+  (resource: string): Describer =>
+  (c, namespace, name) => {
+    const got = fetch(c, { group: 'rbac.authorization.k8s.io', version: 'v1', resource }, namespace, name);
+    if ('error' in got) return fail(got.error);
+    const b = got.value;
+    const ref = obj(b.roleRef);
+    return {
+      text: tabbedString((w) => {
+        w.write(0, `Name:\t${str(meta(b).name)}\n`);
+        labelsMultiline(w, 'Labels', labelsOf(b));
+        annotationsMultiline(w, 'Annotations', annotationsOf(b));
+        w.write(0, 'Role:\n');
+        w.write(1, `Kind:\t${str(ref.kind)}\n`);
+        w.write(1, `Name:\t${str(ref.name)}\n`);
+        w.write(0, 'Subjects:\n');
+        w.write(1, 'Kind\tName\tNamespace\n');
+        w.write(1, '----\t----\t---------\n');
+        for (const sub of objs(b.subjects))
+          w.write(1, `${str(sub.kind)}\t${str(sub.name)}\t${str(sub.namespace)}\n`);
+      }),
+    };
+  };
+
 /** kubectl's own describers, by group and kind. */
 export const DESCRIBERS: Record<string, Describer> = {
   '/Pod': pod,
@@ -916,4 +941,6 @@ export const DESCRIBERS: Record<string, Describer> = {
   'apps/Deployment': deployment,
   'apps/ReplicaSet': replicaSet,
   'storage.k8s.io/StorageClass': storageClass,
+  'rbac.authorization.k8s.io/RoleBinding': binding('rolebindings'),
+  'rbac.authorization.k8s.io/ClusterRoleBinding': binding('clusterrolebindings'),
 };
