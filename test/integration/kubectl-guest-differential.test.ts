@@ -38,6 +38,29 @@ describe.skipIf(!haveKubectl)('kubectl in a TKC guest cluster: the lab shell equ
       'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: k8s-gold\n  resources:\n    requests:\n      storage: 1Gi\n',
     );
     expect((await t.run('kubectl apply -f pvc.yaml')).status).toBe(0);
+    // a role whose rules kubectl's describer breaks down, compacts and sorts
+    t.write(
+      'role.yaml',
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: mixed
+rules:
+- apiGroups: ["", apps]
+  resources: [pods, pods/log, deployments]
+  verbs: [get, list]
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [watch, get]
+- nonResourceURLs: [/healthz, /version]
+  verbs: [get]
+- apiGroups: [policy]
+  resources: [podsecuritypolicies]
+  resourceNames: [b, a]
+  verbs: [use]
+`,
+    );
+    expect((await t.run('kubectl apply -f role.yaml')).status).toBe(0);
     minutes(lab, 1);
     lab.advance(9 * 3600_000);
     const g = adminClient(lab, guestSpace('demo', 'tkc-01'));
@@ -70,6 +93,11 @@ describe.skipIf(!haveKubectl)('kubectl in a TKC guest cluster: the lab shell equ
     'get clusterrole psp:vmware-system-privileged -o yaml',
     'describe clusterrolebinding psp-all',
     'describe clusterrolebinding nope',
+    'describe clusterrole psp:vmware-system-privileged',
+    'describe clusterrole admin',
+    'describe clusterrole cluster-admin',
+    'describe clusterrole view',
+    'describe clusterrole mixed',
     'get ns',
     'get events --field-selector reason=Scheduled',
     'api-resources --api-group=rbac.authorization.k8s.io',
