@@ -301,7 +301,9 @@ function build(w: World, tkc: KubeObject): { requeueAfterMs: number } | undefine
     if (v.role === 'worker' && !pools.some((p) => p.name === v.pool)) deleteMachine(w, v);
 
   // 4. Each machine's VMs: the vCenter VM follows the VM Operator VM; status flows back
-  for (const v of views) syncMachine(w, tkc, capiCluster, v);
+  // the node addresses the cluster's VMs hold (a machine's VM goes with it)
+  const taken = new Set(views.flatMap((v) => (v.vcVm?.spec as { ips?: string[] } | undefined)?.ips ?? []));
+  for (const v of views) syncMachine(w, tkc, capiCluster, v, taken);
 
   // 5. The control plane's API endpoint: a VirtualMachineService and its load-balanced Service
   const vip = ensureEndpoint(w, tkc);
@@ -623,7 +625,13 @@ function nodeImage(w: World, tkr: string): string {
 }
 
 /** The VM Operator VM makes its vCenter VM; the vCenter VM's state flows back to it and to the Machine. */
-function syncMachine(w: World, tkc: KubeObject, capiCluster: KubeObject, v: NodeView): void {
+function syncMachine(
+  w: World,
+  tkc: KubeObject,
+  capiCluster: KubeObject,
+  v: NodeView,
+  taken: Set<string>,
+): void {
   const k = w.k8s(SUPERVISOR_SPACE);
   const ns = tkc.metadata.namespace!;
   if (v.machine.metadata.deletionTimestamp || !v.vm) return;
@@ -633,12 +641,7 @@ function syncMachine(w: World, tkc: KubeObject, capiCluster: KubeObject, v: Node
     const hw = (cls?.spec as { hardware?: { cpus?: number; memory?: string } } | undefined)?.hardware ?? {};
     const memGi = Number(/^(\d+)Gi$/.exec(hw.memory ?? '')?.[1] ?? 4);
     const sup = w.vc.list('supervisors').items[0];
-    const ip = nextNodeIp(
-      w,
-      capiCluster,
-      k.list('virtualmachines', { namespace: ns, labelSelector: `${CLUSTER_LABEL}=${tkc.metadata.name}` })
-        .items,
-    );
+    const ip = nextNodeIp(capiCluster, taken);
     // a guaranteed class reserves what it gives (vCenter's VM class: reservations in percent)
     const vcClass = w.vc.tryGet('vmclasses', '', (v.vm.spec as { className?: string }).className ?? '');
     const res = (vcClass?.spec ?? {}) as { cpuReservation?: number; memoryReservation?: number };
@@ -786,23 +789,21 @@ function ensureSegments(w: World, capiCluster: KubeObject, addresses: number): K
 }
 
 /** The first address of the cluster's segments no node VM holds (past each segment's gateway). */
-function nextNodeIp(w: World, capiCluster: KubeObject, _vms: KubeObject[]): string | undefined {
+/**
+ * The first address of the cluster's segments no node VM holds (past each segment's gateway); `taken`
+ * holds the addresses of the cluster's VMs, and gets the one handed out.
+ */
+function nextNodeIp(capiCluster: KubeObject, taken: Set<string>): string | undefined {
   const ann = capiCluster.metadata.annotations ?? {};
-  const taken = new Set<string>();
-  const name = capiCluster.metadata.labels?.[CLUSTER_LABEL] ?? capiCluster.metadata.name!;
-  for (const vm of w.vc.list('virtualmachines').items) {
-    const labels = (vm.spec as { labels?: Record<string, string> }).labels;
-    if (
-      labels?.[CLUSTER_LABEL] === name &&
-      (vm.spec as { namespace?: string }).namespace === capiCluster.metadata.namespace
-    )
-      for (const ip of (vm.spec as { ips?: string[] }).ips ?? []) taken.add(ip);
-  }
   for (const [key, seg] of Object.entries(ann).sort()) {
     if (!key.startsWith(SEGMENT_ANNOTATION)) continue;
     const r = parseCidr(seg);
     if (!r) continue;
-    for (let ip = r.first + 2; ip < r.last; ip++) if (!taken.has(formatIp(ip))) return formatIp(ip);
+    for (let ip = r.first + 2; ip < r.last; ip++)
+      if (!taken.has(formatIp(ip))) {
+        taken.add(formatIp(ip));
+        return formatIp(ip);
+      }
   }
   return undefined;
 }

@@ -68,7 +68,7 @@ export function guestMinor(w: World, space: string): number | undefined {
 
 /** Whether a subject (user and groups) may `verb` on `resource` named `name`, by the cluster's RBAC. */
 export function rbacAllows(
-  g: ApiClient,
+  g: RbacView,
   who: { user: string; groups: readonly string[] },
   namespace: string,
   group: string,
@@ -87,10 +87,7 @@ export function rbacAllows(
     (r.resources ?? []).some((x) => x === '*' || x === resource) &&
     (!r.resourceNames?.length || r.resourceNames.includes(name));
   const roleAllows = (kind: string, roleName: string, ns: string) => {
-    const role =
-      kind === 'ClusterRole'
-        ? g.tryGet(`clusterroles.${RBAC}`, '', roleName)
-        : g.tryGet(`roles.${RBAC}`, ns, roleName);
+    const role = g.role(kind, kind === 'ClusterRole' ? '' : ns, roleName);
     return ((role?.rules as Rule[] | undefined) ?? []).some(ruleAllows);
   };
   const bound = (b: KubeObject, ns: string) => {
@@ -100,10 +97,38 @@ export function rbacAllows(
       roleAllows(ref?.kind ?? '', ref?.name ?? '', ns)
     );
   };
-  if (g.list(`clusterrolebindings.${RBAC}`).items.some((b) => bound(b, ''))) return true;
-  return namespace
-    ? g.list(`rolebindings.${RBAC}`, { namespace }).items.some((b) => bound(b, namespace))
-    : false;
+  if (g.clusterRoleBindings().some((b) => bound(b, ''))) return true;
+  return namespace ? g.roleBindings(namespace).some((b) => bound(b, namespace)) : false;
+}
+
+/** What RBAC decisions read in a cluster: its bindings, roles and pod security policies. */
+export interface RbacView {
+  clusterRoleBindings(): KubeObject[];
+  roleBindings(namespace: string): KubeObject[];
+  role(kind: string, namespace: string, name: string): KubeObject | undefined;
+  podSecurityPolicies(): KubeObject[];
+}
+
+/** A cluster's RBAC objects read through a client, each list once (a view lives for one decision or less). */
+export function rbacView(g: ApiClient): RbacView {
+  const memo = new Map<string, unknown>();
+  const once = <T>(key: string, read: () => T): T => {
+    if (!memo.has(key)) memo.set(key, read());
+    return memo.get(key) as T;
+  };
+  return {
+    clusterRoleBindings: () => once('crb', () => g.list(`clusterrolebindings.${RBAC}`).items),
+    roleBindings: (ns) => once(`rb/${ns}`, () => g.list(`rolebindings.${RBAC}`, { namespace: ns }).items),
+    role: (kind, ns, name) =>
+      once(`${kind}/${ns}/${name}`, () =>
+        kind === 'ClusterRole'
+          ? g.tryGet(`clusterroles.${RBAC}`, '', name)
+          : kind === 'Role'
+            ? g.tryGet(`roles.${RBAC}`, ns, name)
+            : undefined,
+      ),
+    podSecurityPolicies: () => once('psp', () => g.list('podsecuritypolicies.policy').items),
+  };
 }
 
 const allContainers = (s: PodSpec): { c: Container; path: string }[] => [
@@ -268,24 +293,45 @@ function subjectOf(
 }
 
 export function guestPodSecurityAdmission(w: World): AdmissionPlugin {
+  // each guest cluster's RBAC objects as read last, until one of them changes (or a write rolls back)
+  const views = new Map<string, RbacView>();
+  const RBAC_KINDS = [
+    ['policy', 'PodSecurityPolicy'],
+    [RBAC, 'ClusterRoleBinding'],
+    [RBAC, 'RoleBinding'],
+    [RBAC, 'ClusterRole'],
+    [RBAC, 'Role'],
+  ] as const;
+  // forgotten as a write of one is admitted (before it commits), and as one commits (the garbage
+  // collector's deletes skip admission)
+  const isRbac = (group: string, kind: string) => RBAC_KINDS.some(([g, k]) => g === group && k === kind);
+  for (const [group, kind] of RBAC_KINDS)
+    w.api.hub.inform(group, kind, (_type, _obj, cluster) => views.delete(cluster));
+  w.api.objects.store.onRollback(() => views.clear());
+  const viewOf = (space: string) => {
+    let v = views.get(space);
+    if (!v) views.set(space, (v = rbacView(w.k8s(space))));
+    return v;
+  };
   return {
     name: 'PodSecurity',
     mutate(a) {
+      if (isRbac(a.kind.group, a.kind.kind)) views.delete(a.cluster);
       if (a.operation !== 'CREATE' || a.kind.group !== '' || a.kind.kind !== 'Pod' || a.subresource) return;
       const minor = guestMinor(w, a.cluster);
       if (minor === undefined || minor > 24 || EXEMPT.test(a.namespace) || !a.object) return;
       const pod = a.object;
       const subject = subjectOf(pod, a.user, a.namespace);
       if (subject === 'system') return;
-      const g = w.k8s(a.cluster);
+      const rbac = viewOf(a.cluster);
       // a human here is cluster-admin (guest-cluster-auth-svc's binding), who may use every policy
       const human = !a.user.groups.includes('system:masters') && !a.user.username.startsWith('system:');
-      const policies = g
-        .list('podsecuritypolicies.policy')
-        .items.filter(
+      const policies = rbac
+        .podSecurityPolicies()
+        .filter(
           (p) =>
             human ||
-            rbacAllows(g, subject, a.namespace, 'policy', 'podsecuritypolicies', 'use', p.metadata.name!),
+            rbacAllows(rbac, subject, a.namespace, 'policy', 'podsecuritypolicies', 'use', p.metadata.name!),
         )
         // as the controller orders them: policies that admit the pod unchanged first, then by name
         .sort((x, y) => (x.metadata.name! < y.metadata.name! ? -1 : 1));

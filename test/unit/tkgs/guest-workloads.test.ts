@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lab } from '../../../main/sim/lab';
+import { guestSpace } from '../../../main/sim/tkgs/guest';
+import { adminClient } from '../../helpers/lab';
 import { minutes, RBAC_MISTAKES, tkcLab, tkcYaml, type TkcLab } from '../../helpers/tkc';
 
 let t: TkcLab | undefined;
@@ -414,5 +416,55 @@ describe('deleting a TKC that served workloads', () => {
     minutes(lab, 2);
     expect((await run('kubectl get virtualmachineservices,services,pvc -n demo -o name')).out).toBe('');
     expect((await run('kubectl get tkc -n demo')).err).toBe('No resources found in demo namespace.\n');
+  });
+});
+
+describe('PodSecurityPolicy decisions follow the bindings at once', () => {
+  it('admits pods as soon as a binding is written and refuses them once it is deleted, commits or not', async () => {
+    t = await tkcLab();
+    const { apply, lab } = t;
+    await apply('tkc.yaml', tkcYaml());
+    minutes(lab, 15);
+    const g = adminClient(lab, guestSpace('demo', 'tkc-01'));
+    const rs = (name: string) =>
+      g.create({
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: { name, namespace: 'default' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: { containers: [{ name: 'c', image: 'nginx' }] },
+          },
+        },
+      });
+    const podsOf = (app: string) =>
+      g.list('pods', { namespace: 'default', labelSelector: `app=${app}` }).items;
+    rs('before');
+    lab.advance(2_000);
+    expect(podsOf('before')).toHaveLength(0);
+    // the binding and the next ReplicaSet in one go, without a commit between them
+    lab.store.transaction(() => {
+      g.create({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'psp-all' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'psp:vmware-system-privileged',
+        },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:serviceaccounts' }],
+      });
+      rs('with');
+    });
+    lab.advance(2_000);
+    expect(podsOf('with')).toHaveLength(1);
+    g.delete('clusterrolebindings.rbac.authorization.k8s.io', '', 'psp-all');
+    rs('after');
+    lab.advance(2_000);
+    expect(podsOf('after')).toHaveLength(0);
   });
 });
