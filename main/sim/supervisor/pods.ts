@@ -11,6 +11,7 @@
 // entering maintenance are evicted at once. Deleting a pod removes its CRX. Only pods in vSphere
 // Namespaces are vSphere Pods: the Supervisor's own namespaces (default, kube-system …) are left alone.
 import type { AdmissionPlugin } from '../../api/admission';
+import type { ApiClient } from '../../api/client';
 import { rfc3339 } from '../../api/environment';
 import { statusFailure } from '../../api/errors';
 import { parseQuantity, milliValue, quantityValue } from '../../api/quantity';
@@ -324,8 +325,7 @@ export function filter(
 }
 
 /** Why a pod's PersistentVolumeClaims keep it from being scheduled, in kube-scheduler's words, if they do. */
-function claimsBlock(w: World, pod: KubeObject): string | undefined {
-  const k = w.k8s(SUPERVISOR_SPACE);
+export function claimsBlock(k: ApiClient, pod: KubeObject): string | undefined {
   const volumes = (podSpec(pod) as { volumes?: { persistentVolumeClaim?: { claimName?: string } }[] })
     .volumes;
   let unbound = false;
@@ -432,11 +432,12 @@ function scheduleAll(w: World): number {
     const mib = size.memMiB > 0 ? size.memMiB : size.crxMemMiB;
     // the namespace's resource pool: its limits hold for its vSphere Pods
     // the volume binding plugin's pre-filter: every claim there, not going, and bound
-    const claimProblem = claimsBlock(w, pod);
+    const claimProblem = claimsBlock(k, pod);
     if (claimProblem) {
       const n = candidates.size;
       unschedulable(
         w,
+        k,
         pod,
         `0/${n} nodes are available: ${claimProblem}. preemption: 0/${n} nodes are available: ${n} Preemption is not helpful for scheduling.`,
         now,
@@ -457,6 +458,7 @@ function scheduleAll(w: World): number {
           : `memory: the pod needs ${mib} MiB, ${Math.max(0, memLimit - used.mib)} MiB of the ${memLimit} MiB limit are left`;
       unschedulable(
         w,
+        k,
         pod,
         `0/${candidates.size} nodes are available: the resource pool of namespace ${ns} is at its limit for ${what}.`,
         now,
@@ -472,7 +474,7 @@ function scheduleAll(w: World): number {
       else feasible.push(c);
     }
     if (!feasible.length) {
-      unschedulable(w, pod, unschedulableMessage(candidates.size, reasons), now);
+      unschedulable(w, k, pod, unschedulableMessage(candidates.size, reasons), now);
       waiting++;
       continue;
     }
@@ -495,7 +497,7 @@ function scheduleAll(w: World): number {
       .filter((m): m is HostModel => Boolean(m));
     const drs = placeVm(crx, feasibleModels);
     if (!drs.host) {
-      unschedulable(w, pod, `0/${candidates.size} nodes are available: DRS: ${drs.reason}.`, now);
+      unschedulable(w, k, pod, `0/${candidates.size} nodes are available: DRS: ${drs.reason}.`, now);
       waiting++;
       continue;
     }
@@ -523,8 +525,8 @@ function scheduleAll(w: World): number {
   return waiting;
 }
 
-function unschedulable(w: World, pod: KubeObject, message: string, now: string): void {
-  const k = w.k8s(SUPERVISOR_SPACE);
+/** The scheduler could not place the pod: PodScheduled False with its reasons, and the event (once per message). */
+export function unschedulable(w: World, k: ApiClient, pod: KubeObject, message: string, now: string): void {
   const cond = (
     (pod.status as { conditions?: { type: string; message?: string }[] } | undefined)?.conditions ?? []
   ).find((c) => c.type === 'PodScheduled');

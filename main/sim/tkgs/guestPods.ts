@@ -15,7 +15,14 @@ import { formatIp, parseCidr } from '../vcenter/ipv4';
 import type { World } from '../world';
 import { pullFor } from '../supervisor/harbor';
 import { pullTimeMs } from '../supervisor/images';
-import { filter, podSize, unschedulableMessage, type Candidate } from '../supervisor/pods';
+import {
+  claimsBlock,
+  filter,
+  podSize,
+  unschedulable,
+  unschedulableMessage,
+  type Candidate,
+} from '../supervisor/pods';
 import {
   conditions,
   containersExited,
@@ -227,45 +234,6 @@ function schedule(w: World, space: string): number {
     );
   }
   return left;
-}
-
-function unschedulable(w: World, g: ApiClient, pod: KubeObject, message: string, now: string): void {
-  const cond = (
-    (pod.status as { conditions?: { type: string; message?: string }[] } | undefined)?.conditions ?? []
-  ).find((c) => c.type === 'PodScheduled');
-  if (cond?.message === message) return;
-  g.updateStatus({
-    ...pod,
-    status: {
-      ...(pod.status as object),
-      phase: 'Pending',
-      conditions: [
-        {
-          type: 'PodScheduled',
-          status: 'False',
-          lastProbeTime: null,
-          lastTransitionTime: now,
-          reason: 'Unschedulable',
-          message,
-        },
-      ],
-    },
-  });
-  w.recorder.event(g, pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
-}
-
-/** Why a pod's claims keep it from a node, in kube-scheduler's words, if they do. */
-function claimsBlock(g: ApiClient, pod: KubeObject): string | undefined {
-  const volumes = (pod.spec as { volumes?: { persistentVolumeClaim?: { claimName?: string } }[] }).volumes;
-  let unbound = false;
-  for (const v of volumes ?? []) {
-    const claim = v.persistentVolumeClaim?.claimName;
-    if (!claim) continue;
-    const pvc = g.tryGet('persistentvolumeclaims', pod.metadata.namespace!, claim);
-    if (!pvc) return `persistentvolumeclaim "${claim}" not found`;
-    if ((pvc.status as { phase?: string } | undefined)?.phase !== 'Bound') unbound = true;
-  }
-  return unbound ? 'pod has unbound immediate PersistentVolumeClaims' : undefined;
 }
 
 /** The images Docker Hub's official builds run as root; images built to run unprivileged say so. */
