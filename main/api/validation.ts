@@ -156,6 +156,23 @@ export function validateSchema(kind: ResolvedKind, obj: KubeObject): StatusCause
  * One pass does the deep copy and the unknown-field detection of fieldValidation Strict / Warn / Ignore.
  */
 export function copyKnown(schema: Schema | undefined, value: unknown, unknown: string[], path = ''): unknown {
+  return copyAt(schema, value, unknown, path ? [path] : []);
+}
+
+/** A field path as the API server words it (`spec.containers[0].image`), from its segments. */
+function pathOf(segments: readonly (string | number)[], last: string): string {
+  let out = '';
+  for (const s of [...segments, last]) out += typeof s === 'number' ? `[${s}]` : out ? `.${s}` : s;
+  return out;
+}
+
+/** copyKnown's walk; the path is kept as segments and spelt out only for an unknown field. */
+function copyAt(
+  schema: Schema | undefined,
+  value: unknown,
+  unknown: string[],
+  segments: (string | number)[],
+): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (
     !schema ||
@@ -166,24 +183,34 @@ export function copyKnown(schema: Schema | undefined, value: unknown, unknown: s
   }
   if (Array.isArray(value)) {
     const items = schema.type === 'array' ? schema.items : undefined;
-    return value.map((v, i) =>
-      v === undefined || typeof v === 'function' ? null : copyKnown(items, v, unknown, `${path}[${i}]`),
-    );
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v === undefined || typeof v === 'function') {
+        out[i] = null;
+        continue;
+      }
+      segments.push(i);
+      out[i] = copyAt(items, v, unknown, segments);
+      segments.pop();
+    }
+    return out;
   }
   const out: Record<string, unknown> = {};
   const open = schema.type !== 'object' && !schema.properties;
+  const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
     if (v === undefined || typeof v === 'function') continue;
     const declared = schema.properties?.[key];
     // null means "not set" for fields that are not nullable, as the API server decodes it to the zero value
     if (v === null && !declared?.nullable) continue;
-    const child =
-      schema.properties?.[key] ??
-      (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-    if (child || open || schema.additionalProperties === true)
-      out[key] = copyKnown(child, v, unknown, path ? `${path}.${key}` : key);
-    else unknown.push(path ? `${path}.${key}` : key);
+    const child = declared ?? extra;
+    if (child || open || schema.additionalProperties === true) {
+      segments.push(key);
+      out[key] = copyAt(child, v, unknown, segments);
+      segments.pop();
+    } else unknown.push(pathOf(segments, key));
   }
   return out;
 }
