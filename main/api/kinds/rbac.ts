@@ -65,6 +65,19 @@ export interface RbacSubject {
 const subjectsOf = (o: KubeObject): RbacSubject[] => (o.subjects as RbacSubject[] | undefined) ?? [];
 const joined = (names: string[]): string | null => (names.length ? names.join(', ') : null);
 
+/** A binding's subjects of one kind, as the -o wide columns list them (service accounts as ns/name). */
+const subjectsColumn = (name: string, kind: string): PrinterColumn => ({
+  name,
+  type: 'string',
+  priority: 1,
+  value: (o) =>
+    joined(
+      subjectsOf(o)
+        .filter((s) => s.kind === kind)
+        .map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name)),
+    ),
+});
+
 const bindingColumns: PrinterColumn[] = [
   {
     name: 'Role',
@@ -75,39 +88,9 @@ const bindingColumns: PrinterColumn[] = [
     },
   },
   ageColumn(),
-  {
-    name: 'Users',
-    type: 'string',
-    priority: 1,
-    value: (o) =>
-      joined(
-        subjectsOf(o)
-          .filter((s) => s.kind === 'User')
-          .map((s) => s.name),
-      ),
-  },
-  {
-    name: 'Groups',
-    type: 'string',
-    priority: 1,
-    value: (o) =>
-      joined(
-        subjectsOf(o)
-          .filter((s) => s.kind === 'Group')
-          .map((s) => s.name),
-      ),
-  },
-  {
-    name: 'ServiceAccounts',
-    type: 'string',
-    priority: 1,
-    value: (o) =>
-      joined(
-        subjectsOf(o)
-          .filter((s) => s.kind === 'ServiceAccount')
-          .map((s) => `${s.namespace ?? ''}/${s.name}`),
-      ),
-  },
+  subjectsColumn('Users', 'User'),
+  subjectsColumn('Groups', 'Group'),
+  subjectsColumn('ServiceAccounts', 'ServiceAccount'),
 ];
 
 const roleKind = (cluster: boolean): KindDefinition => ({

@@ -379,24 +379,7 @@ function scheduleAll(w: World): number {
   const nodes = k
     .list('nodes')
     .items.filter((n) => n.metadata.labels?.['node-role.kubernetes.io/agent'] !== undefined);
-  const candidates = new Map<string, Candidate>(
-    nodes.map((n) => {
-      const alloc =
-        (n.status as { allocatable?: { cpu?: string; memory?: string } } | undefined)?.allocatable ?? {};
-      const cpu = parseQuantity(alloc.cpu ?? '0');
-      const mem = parseQuantity(alloc.memory ?? '0');
-      return [
-        n.metadata.name!,
-        {
-          node: n,
-          allocatedMilli: 0,
-          allocatedMiB: 0,
-          capacityMilli: cpu ? milliValue(cpu) : 0,
-          capacityMiB: mem ? quantityValue(mem) / 2 ** 20 : 0,
-        },
-      ];
-    }),
-  );
+  const candidates = candidatesOf(nodes);
   for (const p of pods) {
     const c = candidates.get(podSpec(p).nodeName ?? '');
     if (!c || ['Succeeded', 'Failed'].includes((p.status as { phase?: string } | undefined)?.phase ?? ''))
@@ -551,12 +534,18 @@ export function unschedulable(w: World, k: ApiClient, pod: KubeObject, message: 
   w.recorder.event(k, pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
 }
 
-function bind(w: World, pod: KubeObject, node: string, placement: Record<string, unknown>): void {
-  const k = w.k8s(SUPERVISOR_SPACE);
-  // one write, through pods/binding as the scheduler does it: the node, PodScheduled and DRS's reasons
-  k.bind(pod.metadata.namespace!, pod.metadata.name!, node, {
-    [PLACEMENT_ANNOTATION]: JSON.stringify(placement),
-  });
+/**
+ * The scheduler's decision: one write through pods/binding (the node, PodScheduled, and any annotations
+ * that go with it), and the Scheduled event.
+ */
+export function bindPod(
+  w: World,
+  k: ApiClient,
+  pod: KubeObject,
+  node: string,
+  annotations?: Record<string, string>,
+): void {
+  k.bind(pod.metadata.namespace!, pod.metadata.name!, node, annotations);
   w.recorder.event(
     k,
     pod,
@@ -565,6 +554,34 @@ function bind(w: World, pod: KubeObject, node: string, placement: Record<string,
     `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
     'default-scheduler',
   );
+}
+
+/** The scheduler's view of nodes: each one's allocatable CPU and memory, nothing booked yet. */
+export function candidatesOf(nodes: KubeObject[]): Map<string, Candidate> {
+  return new Map(
+    nodes.map((n) => {
+      const alloc =
+        (n.status as { allocatable?: { cpu?: string; memory?: string } } | undefined)?.allocatable ?? {};
+      const cpu = parseQuantity(alloc.cpu ?? '0');
+      const mem = parseQuantity(alloc.memory ?? '0');
+      return [
+        n.metadata.name!,
+        {
+          node: n,
+          allocatedMilli: 0,
+          allocatedMiB: 0,
+          capacityMilli: cpu ? milliValue(cpu) : 0,
+          capacityMiB: mem ? quantityValue(mem) / 2 ** 20 : 0,
+        },
+      ];
+    }),
+  );
+}
+
+function bind(w: World, pod: KubeObject, node: string, placement: Record<string, unknown>): void {
+  const k = w.k8s(SUPERVISOR_SPACE);
+  // DRS's reasons go with the binding
+  bindPod(w, k, pod, node, { [PLACEMENT_ANNOTATION]: JSON.stringify(placement) });
   const first = placement.schedulerFirstChoice as string;
   w.recorder.event(
     k,

@@ -7,7 +7,6 @@
 // not this controller's.
 import { rfc3339 } from '../../api/environment';
 import type { ApiClient } from '../../api/client';
-import { parseQuantity, milliValue, quantityValue } from '../../api/quantity';
 import type { KubeObject } from '../../api/types';
 import { lifecycle } from '../lifecycle';
 import { keyFor, splitKey, type Controller } from '../runtime/controllers';
@@ -16,6 +15,8 @@ import type { World } from '../world';
 import { pullFor } from '../supervisor/harbor';
 import { pullTimeMs } from '../supervisor/images';
 import {
+  bindPod,
+  candidatesOf,
   claimsBlock,
   filter,
   podSize,
@@ -99,6 +100,7 @@ export function guestPodController(w: World): Controller {
       const { cluster, namespace, name } = splitKey(key);
       if (!w.api.hasApiSpace(cluster)) {
         ips.forget(cluster);
+        for (const k of nodeImages.keys()) if (k.startsWith(`${cluster}/`)) nodeImages.delete(k);
         return;
       }
       if (!isGuest(w, cluster)) return;
@@ -121,14 +123,6 @@ export function guestPodController(w: World): Controller {
   };
 }
 
-/** A node's allocatable CPU (millicores) and memory (MiB), as the kubelet reports it. */
-function allocatable(n: KubeObject): { milli: number; mib: number } {
-  const a = (n.status as { allocatable?: { cpu?: string; memory?: string } } | undefined)?.allocatable ?? {};
-  const cpu = parseQuantity(a.cpu ?? '0');
-  const mem = parseQuantity(a.memory ?? '0');
-  return { milli: cpu ? milliValue(cpu) : 0, mib: mem ? quantityValue(mem) / 2 ** 20 : 0 };
-}
-
 /** One pass of the guest cluster's kube-scheduler; returns how many pods still wait for a node. */
 function schedule(w: World, space: string): number {
   const g = w.k8s(space);
@@ -138,15 +132,7 @@ function schedule(w: World, space: string): number {
   );
   if (!waitingPods.length) return 0;
   const nodes = g.list('nodes').items.filter((n) => !n.metadata.deletionTimestamp);
-  const candidates = new Map<string, Candidate>(
-    nodes.map((n) => {
-      const a = allocatable(n);
-      return [
-        n.metadata.name!,
-        { node: n, allocatedMilli: 0, allocatedMiB: 0, capacityMilli: a.milli, capacityMiB: a.mib },
-      ];
-    }),
-  );
+  const candidates = candidatesOf(nodes);
   // what scoring counts: requests, with kube-scheduler's non-zero defaults (100m, 200Mi) for containers
   // that ask for nothing, so that pods without requests spread too
   const scored = new Map<string, { milli: number; mib: number }>(
@@ -222,16 +208,7 @@ function schedule(w: World, space: string): number {
     const z = nonZero(pod);
     scored.get(best.c.node.metadata.name!)!.milli += z.milli;
     scored.get(best.c.node.metadata.name!)!.mib += z.mib;
-    const node = best.c.node.metadata.name!;
-    g.bind(pod.metadata.namespace!, pod.metadata.name!, node);
-    w.recorder.event(
-      g,
-      pod,
-      'Normal',
-      'Scheduled',
-      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
-      'default-scheduler',
-    );
+    bindPod(w, g, pod, best.c.node.metadata.name!);
   }
   return left;
 }

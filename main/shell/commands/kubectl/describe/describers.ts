@@ -37,6 +37,7 @@ import {
   taintsMultiline,
 } from './format';
 import { controllerOf, describePodBody, describePodTemplate, intOrString, podTotals } from './pod';
+import { describeBinding, describeRole } from './rbac';
 import { describePersistentVolume, describePersistentVolumeClaim } from './storage';
 import {
   addQuantity,
@@ -900,122 +901,6 @@ export function genericDescriber(r: Resource, apiVersion: string, kind: string):
   };
 }
 
-interface PolicyRule {
-  apiGroups?: string[];
-  resources?: string[];
-  verbs?: string[];
-  resourceNames?: string[];
-  nonResourceURLs?: string[];
-}
-
-/** Go's %v of a []string. */
-const goList = (a: string[] | undefined) => `[${(a ?? []).join(' ')}]`;
-
-/** rbac.BreakdownRule: one rule per group, resource, verb and resource name (and per non-resource URL). */
-function breakdownRule(r: PolicyRule): PolicyRule[] {
-  const out: PolicyRule[] = [];
-  for (const g of r.apiGroups ?? [])
-    for (const res of r.resources ?? [])
-      for (const v of r.verbs ?? []) {
-        if (r.resourceNames?.length)
-          for (const n of r.resourceNames)
-            out.push({ apiGroups: [g], resources: [res], verbs: [v], resourceNames: [n] });
-        else out.push({ apiGroups: [g], resources: [res], verbs: [v] });
-      }
-  for (const u of r.nonResourceURLs ?? [])
-    for (const v of r.verbs ?? []) out.push({ nonResourceURLs: [u], verbs: [v] });
-  return out;
-}
-
-/** rbac.CompactRules: rules on one group, resource and resource name merge their verbs. */
-function compactRules(rules: PolicyRule[]): PolicyRule[] {
-  const compacted: PolicyRule[] = [];
-  const simple = new Map<string, PolicyRule>();
-  for (const r of rules) {
-    const isSimple =
-      (r.resourceNames?.length ?? 0) <= 1 &&
-      !r.nonResourceURLs?.length &&
-      r.apiGroups?.length === 1 &&
-      r.resources?.length === 1;
-    if (!isSimple) {
-      compacted.push(r);
-      continue;
-    }
-    const key = `${r.apiGroups![0]}\u0000${r.resources![0]}\u0000${r.resourceNames?.[0] ?? '\u0001'}`;
-    const had = simple.get(key);
-    if (!had) simple.set(key, { ...r, verbs: [...(r.verbs ?? [])] });
-    else for (const v of r.verbs ?? []) if (!had.verbs!.includes(v)) had.verbs!.push(v);
-  }
-  return [...compacted, ...simple.values()];
-}
-
-/** PolicyRule.String() of the generated Go type, which SortableRuleSlice orders by. */
-const ruleString = (r: PolicyRule) =>
-  `&PolicyRule{Verbs:${goList(r.verbs)},APIGroups:${goList(r.apiGroups)},Resources:${goList(r.resources)},ResourceNames:${goList(r.resourceNames)},NonResourceURLs:${goList(r.nonResourceURLs)},}`;
-
-/** describe.CombineResourceGroup: `resource.group[/subresource]`. */
-function combineResourceGroup(resources: string[] | undefined, groups: string[] | undefined): string {
-  if (!resources?.length) return '';
-  const first = resources[0]!;
-  const slash = first.indexOf('/');
-  const res = slash < 0 ? first : first.slice(0, slash);
-  const group = groups?.length && groups[0] ? `.${groups[0]}` : '';
-  return `${res}${group}${slash < 0 ? '' : first.slice(slash)}`;
-}
-
-/** Role and ClusterRole: their rules broken down, compacted and sorted, as kubectl's describer shows them. */
-const role =
-  (resource: string): Describer =>
-  (c, namespace, name) => {
-    const got = fetch(c, { group: 'rbac.authorization.k8s.io', version: 'v1', resource }, namespace, name);
-    if ('error' in got) return fail(got.error);
-    const r = got.value;
-    const rules = compactRules(((r.rules as PolicyRule[] | undefined) ?? []).flatMap(breakdownRule))
-      .map((x) => ({ x, key: ruleString(x) }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .map(({ x }) => x);
-    return {
-      text: tabbedString((w) => {
-        w.write(0, `Name:\t${str(meta(r).name)}\n`);
-        labelsMultiline(w, 'Labels', labelsOf(r));
-        annotationsMultiline(w, 'Annotations', annotationsOf(r));
-        w.write(0, 'PolicyRule:\n');
-        w.write(1, 'Resources\tNon-Resource URLs\tResource Names\tVerbs\n');
-        w.write(1, '---------\t-----------------\t--------------\t-----\n');
-        for (const x of rules)
-          w.write(
-            1,
-            `${combineResourceGroup(x.resources, x.apiGroups)}\t${goList(x.nonResourceURLs)}\t${goList(x.resourceNames)}\t${goList(x.verbs)}\n`,
-          );
-      }),
-    };
-  };
-
-/** RoleBinding and ClusterRoleBinding: the role and the subjects (kubectl prints no events for them). */
-const binding =
-  (resource: string): Describer =>
-  (c, namespace, name) => {
-    const got = fetch(c, { group: 'rbac.authorization.k8s.io', version: 'v1', resource }, namespace, name);
-    if ('error' in got) return fail(got.error);
-    const b = got.value;
-    const ref = obj(b.roleRef);
-    return {
-      text: tabbedString((w) => {
-        w.write(0, `Name:\t${str(meta(b).name)}\n`);
-        labelsMultiline(w, 'Labels', labelsOf(b));
-        annotationsMultiline(w, 'Annotations', annotationsOf(b));
-        w.write(0, 'Role:\n');
-        w.write(1, `Kind:\t${str(ref.kind)}\n`);
-        w.write(1, `Name:\t${str(ref.name)}\n`);
-        w.write(0, 'Subjects:\n');
-        w.write(1, 'Kind\tName\tNamespace\n');
-        w.write(1, '----\t----\t---------\n');
-        for (const sub of objs(b.subjects))
-          w.write(1, `${str(sub.kind)}\t${str(sub.name)}\t${str(sub.namespace)}\n`);
-      }),
-    };
-  };
-
 /** kubectl's own describers, by group and kind. */
 export const DESCRIBERS: Record<string, Describer> = {
   '/Pod': pod,
@@ -1032,8 +917,8 @@ export const DESCRIBERS: Record<string, Describer> = {
   'apps/Deployment': deployment,
   'apps/ReplicaSet': replicaSet,
   'storage.k8s.io/StorageClass': storageClass,
-  'rbac.authorization.k8s.io/Role': role('roles'),
-  'rbac.authorization.k8s.io/ClusterRole': role('clusterroles'),
-  'rbac.authorization.k8s.io/RoleBinding': binding('rolebindings'),
-  'rbac.authorization.k8s.io/ClusterRoleBinding': binding('clusterrolebindings'),
+  'rbac.authorization.k8s.io/Role': describeRole('roles'),
+  'rbac.authorization.k8s.io/ClusterRole': describeRole('clusterroles'),
+  'rbac.authorization.k8s.io/RoleBinding': describeBinding('rolebindings'),
+  'rbac.authorization.k8s.io/ClusterRoleBinding': describeBinding('clusterrolebindings'),
 };

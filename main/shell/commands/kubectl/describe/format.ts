@@ -236,3 +236,6 @@ export function selectorString(sel: unknown): string {
 
 /** metav1.FormatLabelSelector: the selector's string, `<none>` when it is empty. */
 export const formatLabelSelector = (sel: unknown): string => selectorString(sel) || '<none>';
+
+/** Go's %v of a list of strings: `[a b]`. */
+export const goList = (v: unknown): string => `[${arr(v).map(String).join(' ')}]`;

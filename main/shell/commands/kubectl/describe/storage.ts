@@ -9,6 +9,7 @@ import {
   arr,
   bool,
   byString,
+  goList,
   labelsMultiline,
   obj,
   objs,
@@ -39,7 +40,6 @@ const storageOf = (list: unknown) => {
   return q ? quantityString(q) : '0';
 };
 /** Go's %v of a []string. */
-const goList = (v: unknown) => `[${arr(v).map(String).join(' ')}]`;
 
 function get(
   c: DescribeClient,
