@@ -109,7 +109,7 @@ export interface RbacView {
   podSecurityPolicies(): KubeObject[];
 }
 
-/** A cluster's RBAC objects read through a client, each list once (a view lives for one decision or less). */
+/** A cluster's RBAC objects read through a client, each list once: the admission keeps a view until one of them is written. */
 export function rbacView(g: ApiClient): RbacView {
   const memo = new Map<string, unknown>();
   const once = <T>(key: string, read: () => T): T => {
