@@ -160,4 +160,39 @@ describe('ReplicaSet', () => {
     expect(condition(c.get('replicasets', 'default', 'web'), 'ReplicaFailure')).toBeUndefined();
     expect(lab.runtime.errors).toEqual([]);
   });
+  it("records events through client-go's correlator: nine alike, then one combined event, then the spam filter", () => {
+    lab = newLab();
+    const c = adminClient(lab);
+    c.create(replicaSet(30));
+    lab.settle();
+    const created = (n: string) => `Normal SuccessfulCreate Created pod: ${n}`;
+    const pods = names(list(c, 'pods'));
+    expect(pods).toHaveLength(30);
+    const seen = events(c, 'web');
+    // nine distinct messages pass as they are; from the tenth they are combined into one event...
+    expect(seen).toHaveLength(10);
+    const separate = seen.slice(0, 9);
+    expect(new Set(separate).size).toBe(9);
+    for (const e of separate) expect(pods.map(created)).toContain(e);
+    const combined = () =>
+      list(c, 'events', 'default').find((e) =>
+        String(e.message).startsWith('(combined from similar events)'),
+      )!;
+    // ...counting up to the 25th event, the spam filter's burst; the last five are dropped
+    expect(combined()).toMatchObject({
+      reason: 'SuccessfulCreate',
+      count: 16,
+    });
+    const last = String(combined().message).replace('(combined from similar events): Created pod: ', '');
+    expect(pods).toContain(last);
+    expect(separate).not.toContain(created(last));
+    // five minutes later the bucket holds one more token: the next event passes, with the dropped ones counted
+    lab.advance(5 * 60_000);
+    const rs = c.get('replicasets', 'default', 'web');
+    c.update({ ...rs, spec: { ...(rs.spec as object), replicas: 31 } });
+    lab.settle();
+    expect(list(c, 'pods')).toHaveLength(31);
+    expect(events(c, 'web')).toHaveLength(10);
+    expect(combined().count).toBe(22);
+  });
 });
