@@ -136,7 +136,8 @@ export class Objects {
     const key = objectKey(kind, cluster, obj);
     const json = JSON.stringify(obj);
     this.store.put(old ? 'MODIFIED' : 'ADDED', key, obj.metadata.uid ?? '', rv, json);
-    if (cached(key)) this.cache.set(cacheKey(key), { rv, json });
+    // the written object is what a read at rv would parse: keep it (frozen) rather than parse it again
+    if (cached(key)) this.cache.set(cacheKey(key), { rv, obj: deepFreeze(obj) });
     if (kind.group === '' && kind.kind === 'Namespace') {
       this.namespaces.set(
         `${cluster}/${key.name}`,

@@ -1,8 +1,13 @@
 // The lab's object store: one SQLite file (WAL) holding every object of every API space, a change log
 // whose sequence number is the global resourceVersion, and owner links for garbage collection.
 // The store knows nothing of Kubernetes semantics; main/api gives the bytes their meaning.
+//
+// Laid out as etcd lays out its MVCC store: bodies live in the change log, keyed by revision, and the
+// index from key to revision is held in memory (keyIndex.ts). A write touches memory only; the batch's
+// change-log rows and index rows reach SQLite together, in bulk, when it commits.
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
+import { KeyIndex } from './keyIndex';
 import { migrate } from './migrations';
 
 export interface ObjectKey {
@@ -27,6 +32,8 @@ export interface Change {
   type: ChangeType;
   key: ObjectKey;
   body: string;
+  /** the object's uid (ADDED and MODIFIED changes written in this process) */
+  uid?: string;
 }
 
 export interface StoreOptions {
@@ -51,6 +58,13 @@ interface Row {
   body: string;
 }
 
+/** rows per multi-row INSERT when a batch is written out */
+const CHUNK = 64;
+const values = (columns: number, rows: number) =>
+  Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => '?').join(',')})`).join(',');
+const sortKey = (k: ObjectKey) =>
+  `${k.cluster}\u0000${k.group}\u0000${k.kind}\u0000${k.namespace}\u0000${k.name}`;
+
 const rowKey = (r: Row): ObjectKey => ({
   cluster: r.cluster,
   group: r.grp,
@@ -74,6 +88,11 @@ export class Store {
   private readonly maxBatch: number;
   private writesSinceCompactCheck = 0;
   private pending: Change[] = [];
+  /** how many of the pending changes are written to SQLite already (inside the open batch) */
+  private persisted = 0;
+  /** the resourceVersion before the open batch: where a failed commit leaves the counter */
+  private batchRv = 0;
+  private readonly index = new KeyIndex();
   private readonly listeners = new Set<CommitListener>();
   private readonly rollbackListeners = new Set<() => void>();
   private readonly changeLogLimit: number;
@@ -107,53 +126,22 @@ export class Store {
       begin: d.prepare('BEGIN IMMEDIATE'),
       commit: d.prepare('COMMIT'),
       // An object row names its current revision; the body lives in that revision's change-log row.
-      get: d.prepare(
-        `SELECT o.*, c.body FROM objects o JOIN changes c ON c.rv = o.rv
-         WHERE o.cluster=? AND o.grp=? AND o.kind=? AND o.namespace=? AND o.name=?`,
-      ),
-      listAll: d.prepare(
-        `SELECT o.*, c.body FROM objects o JOIN changes c ON c.rv = o.rv
-         WHERE o.cluster=? AND o.grp=? AND o.kind=? ORDER BY o.namespace, o.name`,
-      ),
-      listNs: d.prepare(
-        `SELECT o.*, c.body FROM objects o JOIN changes c ON c.rv = o.rv
-         WHERE o.cluster=? AND o.grp=? AND o.kind=? AND o.namespace=? ORDER BY o.name`,
-      ),
-      listAfter: d.prepare(
-        `SELECT o.*, c.body FROM objects o JOIN changes c ON c.rv = o.rv
-         WHERE o.cluster=? AND o.grp=? AND o.kind=? AND (o.namespace, o.name) > (?, ?)
-         ORDER BY o.namespace, o.name LIMIT ?`,
-      ),
-      listNsAfter: d.prepare(
-        `SELECT o.*, c.body FROM objects o JOIN changes c ON c.rv = o.rv
-         WHERE o.cluster=? AND o.grp=? AND o.kind=? AND o.namespace=? AND o.name > ?
-         ORDER BY o.name LIMIT ?`,
-      ),
-      keysAll: d.prepare(
-        'SELECT * FROM objects WHERE cluster=? AND grp=? AND kind=? ORDER BY namespace, name',
-      ),
-      keysNs: d.prepare(
-        'SELECT * FROM objects WHERE cluster=? AND grp=? AND kind=? AND namespace=? ORDER BY name',
-      ),
       bodyAt: d.prepare('SELECT body FROM changes WHERE rv=?'),
-      countNs: d.prepare('SELECT count(*) AS n FROM objects WHERE cluster=? AND namespace=?'),
-      insert: d.prepare(
-        'INSERT INTO objects (cluster, grp, kind, namespace, name, uid, rv) VALUES (?,?,?,?,?,?,?)',
+      change: d.prepare(
+        `INSERT INTO changes (rv, type, cluster, grp, kind, namespace, name, body) VALUES ${values(8, 1)}`,
       ),
-      update: d.prepare(
-        'UPDATE objects SET uid=?, rv=? WHERE cluster=? AND grp=? AND kind=? AND namespace=? AND name=?',
+      changes: d.prepare(
+        `INSERT INTO changes (rv, type, cluster, grp, kind, namespace, name, body) VALUES ${values(8, CHUNK)}`,
       ),
-      exists: d.prepare(
-        'SELECT 1 FROM objects WHERE cluster=? AND grp=? AND kind=? AND namespace=? AND name=?',
+      upsert: d.prepare(
+        `INSERT INTO objects (cluster, grp, kind, namespace, name, uid, rv) VALUES ${values(7, 1)}
+         ON CONFLICT (cluster, grp, kind, namespace, name) DO UPDATE SET uid=excluded.uid, rv=excluded.rv`,
       ),
-      field: d.prepare(
-        `SELECT c.body ->> ? AS v FROM objects o JOIN changes c ON c.rv = o.rv
-         WHERE o.cluster=? AND o.grp=? AND o.kind=? AND o.namespace=? AND o.name=?`,
+      upserts: d.prepare(
+        `INSERT INTO objects (cluster, grp, kind, namespace, name, uid, rv) VALUES ${values(7, CHUNK)}
+         ON CONFLICT (cluster, grp, kind, namespace, name) DO UPDATE SET uid=excluded.uid, rv=excluded.rv`,
       ),
       del: d.prepare('DELETE FROM objects WHERE cluster=? AND grp=? AND kind=? AND namespace=? AND name=?'),
-      change: d.prepare(
-        'INSERT INTO changes (rv, type, cluster, grp, kind, namespace, name, body) VALUES (?,?,?,?,?,?,?,?)',
-      ),
       changesSince: d.prepare('SELECT * FROM changes WHERE rv > ? ORDER BY rv'),
       // revisions that live objects still point to stay: they hold those objects' bodies
       compact: d.prepare('DELETE FROM changes WHERE rv <= ? AND rv NOT IN (SELECT rv FROM objects)'),
@@ -173,6 +161,11 @@ export class Store {
       spaceList: d.prepare('SELECT name, flavor FROM api_spaces ORDER BY name'),
     };
     this.savepoint = d.transaction((fn: () => unknown) => fn());
+    for (const r of d
+      .prepare('SELECT cluster, grp, kind, namespace, name, uid, rv FROM objects')
+      .iterate() as IterableIterator<Omit<Row, 'body'>>)
+      this.index.set(rowKey(r as Row), r.rv);
+    this.index.forget();
     const maxRow = d.prepare('SELECT max(rv) AS rv FROM changes').get() as { rv: number | null };
     this.compacted = Number(this.getMeta('compactedRv') ?? 0);
     this.rv = Math.max(maxRow.rv ?? 0, Number(this.getMeta('rv') ?? 0), this.compacted);
@@ -198,6 +191,7 @@ export class Store {
   transaction<T>(fn: () => T): T {
     if (!this.db.inTransaction) {
       this.stmt.begin!.run();
+      this.batchRv = this.rv;
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         queueMicrotask(() => {
@@ -208,6 +202,8 @@ export class Store {
     }
     const rvBefore = this.rv;
     const pendingBefore = this.pending.length;
+    const persistedBefore = this.persisted;
+    const mark = this.index.mark();
     this.depth++;
     let result: T;
     try {
@@ -218,7 +214,10 @@ export class Store {
       // by resourceVersion must forget what it learnt since.
       if (this.rv !== rvBefore) for (const l of this.rollbackListeners) l();
       this.rv = rvBefore;
+      this.index.undo(mark);
       this.pending.length = pendingBefore;
+      // rows written out inside the failed write went with its savepoint
+      this.persisted = persistedBefore;
       throw err;
     } finally {
       this.depth--;
@@ -236,9 +235,23 @@ export class Store {
   flush(): void {
     if (this.depth > 0) throw new Error('flush() inside a write');
     if (!this.db.inTransaction) return;
-    this.stmt.commit!.run();
+    try {
+      this.persist();
+      this.stmt.commit!.run();
+    } catch (err) {
+      // nothing of the batch is durable: take all of it back, as a rolled-back write is taken back
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.index.undo(0);
+      this.pending = [];
+      this.persisted = 0;
+      this.rv = this.batchRv;
+      for (const l of this.rollbackListeners) l();
+      throw err;
+    }
+    this.index.forget();
     const committed = this.pending;
     this.pending = [];
+    this.persisted = 0;
     if (committed.length > 0) {
       this.maybeCompact(committed.length);
       for (const l of this.listeners) l(committed);
@@ -256,65 +269,50 @@ export class Store {
     return { dispose: () => this.rollbackListeners.delete(listener) };
   }
 
-  get(key: ObjectKey): StoredObject | undefined {
-    const r = this.stmt.get!.get(key.cluster, key.group, key.kind, key.namespace, key.name) as
-      Row | undefined;
-    return r && { key: rowKey(r), uid: r.uid, rv: r.rv, body: r.body };
-  }
-
-  /** Objects of one kind, all namespaces when namespace is undefined, in (namespace, name) order. */
-  list(cluster: string, group: string, kind: string, namespace?: string): StoredObject[] {
-    const rows = (
-      namespace === undefined
-        ? this.stmt.listAll!.all(cluster, group, kind)
-        : this.stmt.listNs!.all(cluster, group, kind, namespace)
-    ) as Row[];
-    return rows.map((r) => ({ key: rowKey(r), uid: r.uid, rv: r.rv, body: r.body }));
+  /** A live object's current revision and body. */
+  get(key: ObjectKey): Omit<StoredObject, 'uid'> | undefined {
+    const rv = this.index.get(key);
+    return rv === undefined ? undefined : { key: { ...key }, rv, body: this.bodyAt(rv)! };
   }
 
   /**
-   * Keys, uids and revisions of one kind, without bodies: for readers that cache bodies by revision
-   * (see bodyAt), which saves copying every body out of SQLite on each list.
+   * Keys, uids and revisions of one kind, all namespaces when namespace is undefined, in (namespace,
+   * name) order, without bodies: for readers that cache bodies by revision (see bodyAt).
    */
   listRevisions(
     cluster: string,
     group: string,
     kind: string,
     namespace?: string,
-  ): Omit<StoredObject, 'body'>[] {
-    const rows = (
-      namespace === undefined
-        ? this.stmt.keysAll!.all(cluster, group, kind)
-        : this.stmt.keysNs!.all(cluster, group, kind, namespace)
-    ) as Omit<Row, 'body'>[];
-    return rows.map((r) => ({ key: rowKey(r as Row), uid: r.uid, rv: r.rv }));
+  ): Omit<StoredObject, 'body' | 'uid'>[] {
+    return this.index.list(cluster, group, kind, namespace).map((e) => ({
+      key: { cluster, group, kind, namespace: e.namespace, name: e.name },
+      rv: e.rv,
+    }));
   }
 
   /** The body written at a revision (a live object's current revision is never compacted away). */
   bodyAt(rv: number): string | undefined {
+    const p = this.pending;
+    if (this.persisted < p.length && rv >= p[this.persisted]!.rv) {
+      // not written out yet: pending changes are in revision order
+      let lo = this.persisted;
+      let hi = p.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const c = p[mid]!;
+        if (c.rv === rv) return c.body;
+        if (c.rv < rv) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return undefined;
+    }
     return (this.stmt.bodyAt!.get(rv) as { body: string } | undefined)?.body;
-  }
-
-  /** A page of objects strictly after (afterNamespace, afterName), for limit/continue. */
-  listPage(
-    cluster: string,
-    group: string,
-    kind: string,
-    namespace: string | undefined,
-    after: { namespace: string; name: string },
-    limit: number,
-  ): StoredObject[] {
-    const rows = (
-      namespace === undefined
-        ? this.stmt.listAfter!.all(cluster, group, kind, after.namespace, after.name, limit)
-        : this.stmt.listNsAfter!.all(cluster, group, kind, namespace, after.name, limit)
-    ) as Row[];
-    return rows.map((r) => ({ key: rowKey(r), uid: r.uid, rv: r.rv, body: r.body }));
   }
 
   /** How many objects of any kind live in a namespace of an API space. */
   countInNamespace(cluster: string, namespace: string): number {
-    return (this.stmt.countNs!.get(cluster, namespace) as { n: number }).n;
+    return this.index.countInNamespace(cluster, namespace);
   }
 
   /** Allocates the next resourceVersion; only valid inside transaction(). */
@@ -329,40 +327,39 @@ export class Store {
    */
   put(type: 'ADDED' | 'MODIFIED', key: ObjectKey, uid: string, rv: number, body: string): void {
     this.assertInTransaction();
-    if (type === 'ADDED') {
-      try {
-        this.stmt.insert!.run(key.cluster, key.group, key.kind, key.namespace, key.name, uid, rv);
-      } catch (err) {
-        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-          throw new ObjectExistsError(key);
-        throw err;
-      }
-    } else {
-      const r = this.stmt.update!.run(uid, rv, key.cluster, key.group, key.kind, key.namespace, key.name);
-      if (r.changes !== 1) throw new Error(`store: cannot modify missing object ${JSON.stringify(key)}`);
-    }
-    this.logChange(rv, type, key, body);
+    const had = this.index.get(key) !== undefined;
+    if (type === 'ADDED' && had) throw new ObjectExistsError(key);
+    if (type === 'MODIFIED' && !had)
+      throw new Error(`store: cannot modify missing object ${JSON.stringify(key)}`);
+    this.logChange(rv, type, key, body, uid);
+    this.index.set(key, rv);
   }
 
   exists(key: ObjectKey): boolean {
-    return this.stmt.exists!.get(key.cluster, key.group, key.kind, key.namespace, key.name) !== undefined;
+    return this.index.get(key) !== undefined;
   }
 
   /**
-   * One field of a stored object by JSON path (`$.metadata.deletionTimestamp`), without parsing the
-   * whole body; undefined when the object is missing, null when the field is.
+   * One field of a stored object by a dotted JSON path (`$.metadata.deletionTimestamp`): undefined when
+   * the object is missing, null when the field is.
    */
   field(key: ObjectKey, path: string): unknown {
-    const r = this.stmt.field!.get(path, key.cluster, key.group, key.kind, key.namespace, key.name) as
-      { v: unknown } | undefined;
-    return r === undefined ? undefined : r.v;
+    const rv = this.index.get(key);
+    if (rv === undefined) return undefined;
+    let v: unknown = JSON.parse(this.bodyAt(rv) ?? '{}');
+    for (const part of path
+      .replace(/^\$\.?/, '')
+      .split('.')
+      .filter(Boolean))
+      v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+    return v ?? null;
   }
 
   /** Removes an object; body is its final state, as watchers will see it in the DELETED event. */
   remove(key: ObjectKey, rv: number, body: string): void {
     this.assertInTransaction();
-    this.stmt.del!.run(key.cluster, key.group, key.kind, key.namespace, key.name);
     this.logChange(rv, 'DELETED', key, body);
+    this.index.set(key, undefined);
   }
 
   /** Replaces the owner links of an object (from its ownerReferences uids). */
@@ -385,6 +382,7 @@ export class Store {
 
   /** Change-log entries after rv, oldest first. */
   *changesSince(rv: number): Generator<Change> {
+    this.persist();
     for (const r of this.stmt.changesSince!.iterate(rv) as IterableIterator<Row & { type: ChangeType }>) {
       yield { rv: r.rv, type: r.type, key: rowKey(r), body: r.body };
     }
@@ -395,6 +393,7 @@ export class Store {
     const upTo = Math.min(rv, this.rv - 1);
     if (upTo <= this.compacted) return;
     this.transaction(() => {
+      this.persist();
       this.stmt.compact!.run(upTo);
       this.stmt.metaSet!.run('compactedRv', String(upTo));
       this.stmt.metaSet!.run('rv', String(this.rv));
@@ -404,6 +403,7 @@ export class Store {
 
   /** Every object with its body, in key order (snapshots, resets). */
   *allObjects(): Generator<StoredObject> {
+    this.persist();
     for (const r of this.db
       .prepare('SELECT o.*, c.body FROM objects o JOIN changes c ON c.rv = o.rv ORDER BY 1, 2, 3, 4, 5')
       .iterate() as IterableIterator<Row>)
@@ -413,6 +413,7 @@ export class Store {
   /** Copies every object and the API spaces under a snapshot name (replacing one of that name). */
   saveSnapshot(name: string, labTime: number): number {
     return this.transaction(() => {
+      this.persist();
       this.db.prepare('DELETE FROM snapshot_objects WHERE snapshot=?').run(name);
       this.db.prepare('DELETE FROM snapshots WHERE name=?').run(name);
       this.db
@@ -461,6 +462,7 @@ export class Store {
 
   deleteSnapshot(name: string): boolean {
     return this.transaction(() => {
+      this.persist();
       this.db.prepare('DELETE FROM snapshot_objects WHERE snapshot=?').run(name);
       return this.db.prepare('DELETE FROM snapshots WHERE name=?').run(name).changes > 0;
     });
@@ -492,9 +494,70 @@ export class Store {
     this.db.close();
   }
 
-  private logChange(rv: number, type: ChangeType, key: ObjectKey, body: string): void {
-    this.stmt.change!.run(rv, type, key.cluster, key.group, key.kind, key.namespace, key.name, body);
-    this.pending.push({ rv, type, key, body });
+  private logChange(rv: number, type: ChangeType, key: ObjectKey, body: string, uid?: string): void {
+    const last = this.pending[this.pending.length - 1];
+    if (last && rv <= last.rv) throw new Error(`store: revision ${rv} written after ${last.rv}`);
+    this.pending.push(uid === undefined ? { rv, type, key, body } : { rv, type, key, body, uid });
+  }
+
+  /**
+   * Writes the pending changes out into the open batch: their change-log rows, and the objects rows of
+   * the keys they wrote as those keys stand now (one row per key, however often it was written), in key
+   * order, many rows per statement.
+   */
+  private persist(): void {
+    const from = this.persisted;
+    const to = this.pending.length;
+    if (from === to) return;
+    const args: unknown[] = [];
+    let i = from;
+    for (; i + CHUNK <= to; i += CHUNK) {
+      args.length = 0;
+      for (let j = i; j < i + CHUNK; j++) {
+        const c = this.pending[j]!;
+        args.push(c.rv, c.type, c.key.cluster, c.key.group, c.key.kind, c.key.namespace, c.key.name, c.body);
+      }
+      this.stmt.changes!.run(args);
+    }
+    for (; i < to; i++) {
+      const c = this.pending[i]!;
+      this.stmt.change!.run(
+        c.rv,
+        c.type,
+        c.key.cluster,
+        c.key.group,
+        c.key.kind,
+        c.key.namespace,
+        c.key.name,
+        c.body,
+      );
+    }
+    // each key's last change in the batch is how it stands now
+    const written = new Map<string, Change>();
+    for (let j = from; j < to; j++) {
+      const c = this.pending[j]!;
+      written.set(sortKey(c.key), c);
+    }
+    const keys = [...written.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const rows: unknown[] = [];
+    let n = 0;
+    const putRows = () => {
+      if (n === CHUNK) this.stmt.upserts!.run(rows);
+      else for (let r = 0; r < n; r++) this.stmt.upsert!.run(rows.slice(r * 7, r * 7 + 7));
+      rows.length = 0;
+      n = 0;
+    };
+    for (const [, c] of keys) {
+      const k = c.key;
+      if (c.type === 'DELETED') {
+        this.stmt.del!.run(k.cluster, k.group, k.kind, k.namespace, k.name);
+        continue;
+      }
+      rows.push(k.cluster, k.group, k.kind, k.namespace, k.name, c.uid ?? '', c.rv);
+      if (++n === CHUNK) putRows();
+    }
+    putRows();
+    this.persisted = to;
   }
 
   private maybeCompact(written: number): void {

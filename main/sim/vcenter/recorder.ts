@@ -15,30 +15,6 @@ export const dnsSafe = (name: string): string =>
     .replace(/^[-.]+|[-.]+$/g, '')
     .slice(0, 200) || 'object';
 
-/**
- * FNV-1a, 64 bits, as 16 hex digits: a stable name for an event and its repeats. The state is four
- * 16-bit limbs, so every product stays exact in a double; the prime is 2^40 + 0x1b3.
- */
-export function fnv64(text: string): string {
-  let h0 = 0x2325;
-  let h1 = 0x8422;
-  let h2 = 0x9ce4;
-  let h3 = 0xcbf2;
-  for (let i = 0; i < text.length; i++) {
-    h0 ^= text.charCodeAt(i);
-    const t0 = h0 * 0x1b3;
-    const t1 = h1 * 0x1b3 + (t0 >>> 16);
-    const t2 = h2 * 0x1b3 + h0 * 0x100 + (t1 >>> 16);
-    const t3 = h3 * 0x1b3 + h1 * 0x100 + (t2 >>> 16);
-    h0 = t0 & 0xffff;
-    h1 = t1 & 0xffff;
-    h2 = t2 & 0xffff;
-    h3 = t3 & 0xffff;
-  }
-  const hex = (n: number) => n.toString(16).padStart(4, '0');
-  return hex(h3) + hex(h2) + hex(h1) + hex(h0);
-}
-
 /** client-go's EventAggregator: after 10 distinct messages of one kind within 10 minutes, combine them */
 const AGGREGATE_AFTER = 10;
 const AGGREGATE_WINDOW_MS = 600_000;
@@ -48,16 +24,16 @@ const SPAM_REFILL_MS = 300_000;
 /** client-go's correlator caches are LRUs of 4096 entries */
 const CACHE_SIZE = 4096;
 
-interface Observation {
-  name: string;
-  count: number;
+/** What the correlator remembers about one object's events from one source. */
+interface Correlation {
+  /** spam filter bucket */
+  tokens: number;
+  at: number;
+  /** distinct messages per `type reason`, and when the last came: the aggregator's records */
+  similar: Map<string, { messages: string[]; last: number }>;
+  /** events written, by `type reason message` (or the aggregate's `type reason`): the logger's records */
+  written: Map<string, { name: string; count: number }>;
 }
-
-const remember = <V>(m: Map<string, V>, key: string, value: V): void => {
-  m.delete(key);
-  m.set(key, value);
-  if (m.size > CACHE_SIZE) m.delete(m.keys().next().value!);
-};
 
 export class Recorder {
   constructor(
@@ -65,12 +41,8 @@ export class Recorder {
     private readonly random: RandomSource,
   ) {}
 
-  /** events already written, by what they say (the aggregate's key for combined ones): the logger's cache */
-  private readonly recent = new Map<string, Observation>();
-  /** distinct messages per source, object, type and reason, and when the last came: the aggregator's cache */
-  private readonly similar = new Map<string, { messages: Set<string>; last: number }>();
-  /** tokens per source and object: the spam filter's buckets */
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  /** by API space, namespace, object uid and source component; least recently used first */
+  private readonly correlations = new Map<string, Correlation>();
   private seq = 0;
 
   /**
@@ -95,29 +67,37 @@ export class Recorder {
     component: string,
   ): void {
     const at = this.clock.now().getTime();
-    const now = rfc3339(this.clock.now());
     const namespace = obj.metadata.namespace ?? 'default';
-    const source = `${c.cluster}\u0000${namespace}\u0000${obj.metadata.uid ?? ''}\u0000${obj.metadata.name ?? ''}\u0000${component}`;
-    const aggregate = `${source}\u0000${type}\u0000${reason}`;
-    let record = this.similar.get(aggregate);
-    if (!record || at - record.last > AGGREGATE_WINDOW_MS) record = { messages: new Set(), last: at };
+    const source = `${c.cluster}\u0000${namespace}\u0000${obj.metadata.uid ?? obj.metadata.name ?? ''}\u0000${component}`;
+    let cor = this.correlations.get(source);
+    if (cor) this.correlations.delete(source);
+    else cor = { tokens: SPAM_BURST, at, similar: new Map(), written: new Map() };
+    this.correlations.set(source, cor);
+    if (this.correlations.size > CACHE_SIZE) this.correlations.delete(this.correlations.keys().next().value!);
+
+    const kind = `${type}\u0000${reason}`;
+    let record = cor.similar.get(kind);
+    if (!record || at - record.last > AGGREGATE_WINDOW_MS)
+      cor.similar.set(kind, (record = { messages: [], last: at }));
     record.last = at;
-    record.messages.add(message);
-    let key: string;
-    if (record.messages.size < AGGREGATE_AFTER) {
-      key = `${c.cluster}\u0000${namespace}\u0000${fnv64(`${obj.metadata.uid ?? ''}\u0000${type}\u0000${reason}\u0000${message}\u0000${component}`)}`;
-    } else {
+    if (!record.messages.includes(message)) record.messages.push(message);
+    let key = `${kind}\u0000${message}`;
+    if (record.messages.length >= AGGREGATE_AFTER) {
       // the set stays at its size: forget one message
-      record.messages.delete(record.messages.values().next().value!);
-      key = aggregate;
+      record.messages.shift();
+      key = kind;
       message = `(combined from similar events): ${message}`;
     }
-    remember(this.similar, aggregate, record);
-    const known = this.recent.get(key);
-    const pass = this.take(source, at);
+    // the spam filter's bucket refills one token per five minutes, up to the burst
+    cor.tokens = Math.min(SPAM_BURST, cor.tokens + (at - cor.at) / SPAM_REFILL_MS);
+    cor.at = at;
+    const pass = cor.tokens >= 1;
+    if (pass) cor.tokens -= 1;
+
+    const now = rfc3339(this.clock.now());
+    const known = cor.written.get(key);
     if (known) {
       known.count++;
-      remember(this.recent, key, known);
       if (!pass) return;
       const seen = c.tryGet('events', namespace, known.name);
       if (seen) {
@@ -157,20 +137,9 @@ export class Recorder {
         if (e instanceof ApiError && e.code === 409) continue;
         throw e;
       }
-      remember(this.recent, key, { name, count: 1 });
+      cor.written.set(key, { name, count: 1 });
       return;
     }
-  }
-
-  /** The spam filter: whether one more event about this object from this source may be written now. */
-  private take(source: string, at: number): boolean {
-    const b = this.buckets.get(source) ?? { tokens: SPAM_BURST, at };
-    b.tokens = Math.min(SPAM_BURST, b.tokens + (at - b.at) / SPAM_REFILL_MS);
-    b.at = at;
-    const pass = b.tokens >= 1;
-    if (pass) b.tokens -= 1;
-    remember(this.buckets, source, b);
-    return pass;
   }
 
   /** A vCenter task, running until finishTask(). Returns its name. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fnv64, Recorder } from '../../../main/sim/vcenter/recorder';
+import { Recorder } from '../../../main/sim/vcenter/recorder';
 import type { Lab } from '../../../main/sim/lab';
 import { adminClient, newLab } from '../../helpers/lab';
 import { defaultScenario, runningSupervisor } from '../../helpers/scenario';
@@ -8,13 +8,6 @@ let lab: Lab | undefined;
 afterEach(() => lab?.close());
 
 describe('events', () => {
-  it('key repeats with 64-bit FNV-1a', () => {
-    // the published FNV-1a 64 test vectors
-    expect(fnv64('')).toBe('cbf29ce484222325');
-    expect(fnv64('a')).toBe('af63dc4c8601ec8c');
-    expect(fnv64('foobar')).toBe('85944171f73967e8');
-  });
-
   it('are named <object>.<ns hex> as client-go names them, so they list in the order they happened; a repeat counts up', () => {
     lab = newLab({ scenario: defaultScenario() });
     runningSupervisor(lab);

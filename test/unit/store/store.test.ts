@@ -67,6 +67,57 @@ describe('Store', () => {
     s.transaction(() => expect(s.nextRv()).toBe(2));
   });
 
+  it('keeps its key index across a reopen: lists in (namespace, name) order, counts, bodies', () => {
+    const s = open();
+    const at = (namespace: string, name: string) => ({ ...key(name), namespace });
+    s.transaction(() => {
+      for (const [ns, n] of [
+        ['b', 'x'],
+        ['a', 'z'],
+        ['a', 'y'],
+        ['ab', 'w'],
+        ['b', 'gone'],
+      ] as const)
+        s.put('ADDED', at(ns, n), `${ns}-${n}`, s.nextRv(), `{"n":"${ns}/${n}"}`);
+      s.remove(at('b', 'gone'), s.nextRv(), '{}');
+    });
+    const listed = (st: Store, ns?: string) =>
+      st.listRevisions('supervisor', '', 'Pod', ns).map((r) => `${r.key.namespace}/${r.key.name}@${r.rv}`);
+    const before = listed(s);
+    expect(before).toEqual(['a/y@3', 'a/z@2', 'ab/w@4', 'b/x@1']);
+    expect(listed(s, 'a')).toEqual(['a/y@3', 'a/z@2']);
+    s.close();
+    const again = (store = new Store(join(dir, 'lab.db')));
+    expect(listed(again)).toEqual(before);
+    expect(again.countInNamespace('supervisor', 'a')).toBe(2);
+    expect(again.countInNamespace('supervisor', 'b')).toBe(1);
+    expect(again.get(at('ab', 'w'))?.body).toBe('{"n":"ab/w"}');
+    expect(again.exists(at('b', 'gone'))).toBe(false);
+    expect([...again.allObjects()].map((o) => o.uid)).toEqual(['a-y', 'a-z', 'ab-w', 'b-x']);
+  });
+
+  it('takes back a failed write whose batch was already written out inside it, and nothing before it', () => {
+    const s = open();
+    s.transaction(() => s.put('ADDED', key('a'), 'a', s.nextRv(), '{"v":1}'));
+    expect(() =>
+      s.transaction(() => {
+        s.put('MODIFIED', key('a'), 'a', s.nextRv(), '{"v":2}');
+        s.put('ADDED', key('b'), 'b', s.nextRv(), '{}');
+        // reading the change log writes the batch out into the open transaction
+        expect([...s.changesSince(0)].map((c) => c.rv)).toEqual([1, 2, 3]);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(s.get(key('a'))?.body).toBe('{"v":1}');
+    expect(s.exists(key('b'))).toBe(false);
+    s.flush();
+    s.close();
+    const again = (store = new Store(join(dir, 'lab.db')));
+    expect([...again.changesSince(0)].map((c) => `${c.rv} ${c.type} ${c.key.name}`)).toEqual(['1 ADDED a']);
+    expect(again.get(key('a'))).toEqual({ key: key('a'), rv: 1, body: '{"v":1}' });
+    expect(again.exists(key('b'))).toBe(false);
+  });
+
   it('tells listeners only about committed changes, in order, once', () => {
     const s = open();
     const seen: Change[][] = [];
@@ -128,7 +179,8 @@ describe('migrations', () => {
 
     const s = (store = new Store(path));
     expect(s.db.pragma('user_version', { simple: true })).toBe(schemaVersion);
-    expect(s.get(key('a'))).toEqual({ key: key('a'), uid: 'u-a', rv: 7, body });
+    expect(s.get(key('a'))).toEqual({ key: key('a'), rv: 7, body });
+    expect([...s.allObjects()]).toEqual([{ key: key('a'), uid: 'u-a', rv: 7, body }]);
     expect(s.currentRv()).toBe(9);
   });
 });
