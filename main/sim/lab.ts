@@ -186,7 +186,7 @@ export class Lab {
   /** Saves the state of every object (not the workspace) as a named snapshot; returns the object count. */
   snapshot(name: string): number {
     this.saveState();
-    return this.store.saveSnapshot(name, this.clock.nowMs());
+    return this.store.snapshots.save(name, this.clock.nowMs());
   }
 
   /**
@@ -194,7 +194,7 @@ export class Lab {
    * workspace stays, and so do SSO sessions: whoever is logged in stays logged in.
    */
   restore(name: string): { labTime: number; created: number; updated: number; deleted: number } | undefined {
-    const snap = this.store.readSnapshot(name);
+    const snap = this.store.snapshots.read(name);
     if (!snap) return undefined;
     const counts = this.api.replaceState(snap.spaces, snap.objects, keepThroughRestore);
     this.settle();

@@ -7,7 +7,9 @@
 // change-log rows and index rows reach SQLite together, in bulk, when it commits.
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
+import { BulkWriter } from './bulk';
 import { KeyIndex } from './keyIndex';
+import { Snapshots } from './snapshots';
 import { migrate } from './migrations';
 
 export interface ObjectKey {
@@ -58,13 +60,6 @@ interface Row {
   body: string;
 }
 
-/** rows per multi-row INSERT when a batch is written out */
-const CHUNK = 64;
-const values = (columns: number, rows: number) =>
-  Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => '?').join(',')})`).join(',');
-const sortKey = (k: ObjectKey) =>
-  `${k.cluster}\u0000${k.group}\u0000${k.kind}\u0000${k.namespace}\u0000${k.name}`;
-
 const rowKey = (r: Row): ObjectKey => ({
   cluster: r.cluster,
   group: r.grp,
@@ -93,6 +88,9 @@ export class Store {
   /** the resourceVersion before the open batch: where a failed commit leaves the counter */
   private batchRv = 0;
   private readonly index = new KeyIndex();
+  private readonly bulk: BulkWriter;
+  /** named copies of every object, kept in the lab file */
+  readonly snapshots: Snapshots;
   private readonly listeners = new Set<CommitListener>();
   private readonly rollbackListeners = new Set<() => void>();
   private readonly changeLogLimit: number;
@@ -127,21 +125,6 @@ export class Store {
       commit: d.prepare('COMMIT'),
       // An object row names its current revision; the body lives in that revision's change-log row.
       bodyAt: d.prepare('SELECT body FROM changes WHERE rv=?'),
-      change: d.prepare(
-        `INSERT INTO changes (rv, type, cluster, grp, kind, namespace, name, body) VALUES ${values(8, 1)}`,
-      ),
-      changes: d.prepare(
-        `INSERT INTO changes (rv, type, cluster, grp, kind, namespace, name, body) VALUES ${values(8, CHUNK)}`,
-      ),
-      upsert: d.prepare(
-        `INSERT INTO objects (cluster, grp, kind, namespace, name, uid, rv) VALUES ${values(7, 1)}
-         ON CONFLICT (cluster, grp, kind, namespace, name) DO UPDATE SET uid=excluded.uid, rv=excluded.rv`,
-      ),
-      upserts: d.prepare(
-        `INSERT INTO objects (cluster, grp, kind, namespace, name, uid, rv) VALUES ${values(7, CHUNK)}
-         ON CONFLICT (cluster, grp, kind, namespace, name) DO UPDATE SET uid=excluded.uid, rv=excluded.rv`,
-      ),
-      del: d.prepare('DELETE FROM objects WHERE cluster=? AND grp=? AND kind=? AND namespace=? AND name=?'),
       changesSince: d.prepare('SELECT * FROM changes WHERE rv > ? ORDER BY rv'),
       // revisions that live objects still point to stay: they hold those objects' bodies
       compact: d.prepare('DELETE FROM changes WHERE rv <= ? AND rv NOT IN (SELECT rv FROM objects)'),
@@ -161,6 +144,8 @@ export class Store {
       spaceList: d.prepare('SELECT name, flavor FROM api_spaces ORDER BY name'),
     };
     this.savepoint = d.transaction((fn: () => unknown) => fn());
+    this.bulk = new BulkWriter(d);
+    this.snapshots = new Snapshots(this);
     for (const r of d
       .prepare('SELECT cluster, grp, kind, namespace, name, uid, rv FROM objects')
       .iterate() as IterableIterator<Omit<Row, 'body'>>)
@@ -236,7 +221,7 @@ export class Store {
     if (this.depth > 0) throw new Error('flush() inside a write');
     if (!this.db.inTransaction) return;
     try {
-      this.persist();
+      this.writeOut();
       this.stmt.commit!.run();
     } catch (err) {
       // nothing of the batch is durable: take all of it back, as a rolled-back write is taken back
@@ -382,7 +367,7 @@ export class Store {
 
   /** Change-log entries after rv, oldest first. */
   *changesSince(rv: number): Generator<Change> {
-    this.persist();
+    this.writeOut();
     for (const r of this.stmt.changesSince!.iterate(rv) as IterableIterator<Row & { type: ChangeType }>) {
       yield { rv: r.rv, type: r.type, key: rowKey(r), body: r.body };
     }
@@ -393,7 +378,7 @@ export class Store {
     const upTo = Math.min(rv, this.rv - 1);
     if (upTo <= this.compacted) return;
     this.transaction(() => {
-      this.persist();
+      this.writeOut();
       this.stmt.compact!.run(upTo);
       this.stmt.metaSet!.run('compactedRv', String(upTo));
       this.stmt.metaSet!.run('rv', String(this.rv));
@@ -403,69 +388,11 @@ export class Store {
 
   /** Every object with its body, in key order (snapshots, resets). */
   *allObjects(): Generator<StoredObject> {
-    this.persist();
+    this.writeOut();
     for (const r of this.db
       .prepare('SELECT o.*, c.body FROM objects o JOIN changes c ON c.rv = o.rv ORDER BY 1, 2, 3, 4, 5')
       .iterate() as IterableIterator<Row>)
       yield { key: rowKey(r), uid: r.uid, rv: r.rv, body: r.body };
-  }
-
-  /** Copies every object and the API spaces under a snapshot name (replacing one of that name). */
-  saveSnapshot(name: string, labTime: number): number {
-    return this.transaction(() => {
-      this.persist();
-      this.db.prepare('DELETE FROM snapshot_objects WHERE snapshot=?').run(name);
-      this.db.prepare('DELETE FROM snapshots WHERE name=?').run(name);
-      this.db
-        .prepare('INSERT INTO snapshots (name, lab_time, spaces, objects) VALUES (?, ?, ?, 0)')
-        .run(name, labTime, JSON.stringify(this.apiSpaces()));
-      const n = this.db
-        .prepare(
-          `INSERT INTO snapshot_objects (snapshot, cluster, grp, kind, namespace, name, uid, body)
-           SELECT ?, o.cluster, o.grp, o.kind, o.namespace, o.name, o.uid, c.body
-           FROM objects o JOIN changes c ON c.rv = o.rv`,
-        )
-        .run(name).changes;
-      this.db.prepare('UPDATE snapshots SET objects=? WHERE name=?').run(n, name);
-      return n;
-    });
-  }
-
-  snapshots(): { name: string; labTime: number; objects: number }[] {
-    return (
-      this.db.prepare('SELECT name, lab_time, objects FROM snapshots ORDER BY lab_time, name').all() as {
-        name: string;
-        lab_time: number;
-        objects: number;
-      }[]
-    ).map((r) => ({ name: r.name, labTime: r.lab_time, objects: r.objects }));
-  }
-
-  /** A snapshot's API spaces and objects, undefined when there is none of that name. */
-  readSnapshot(
-    name: string,
-  ): { labTime: number; spaces: { name: string; flavor: string }[]; objects: StoredObject[] } | undefined {
-    const row = this.db.prepare('SELECT lab_time, spaces FROM snapshots WHERE name=?').get(name) as
-      { lab_time: number; spaces: string } | undefined;
-    if (!row) return undefined;
-    const objects = (
-      this.db
-        .prepare('SELECT * FROM snapshot_objects WHERE snapshot=? ORDER BY 2, 3, 4, 5, 6')
-        .all(name) as Row[]
-    ).map((r) => ({ key: rowKey(r), uid: r.uid, rv: 0, body: r.body }));
-    return {
-      labTime: row.lab_time,
-      spaces: JSON.parse(row.spaces) as { name: string; flavor: string }[],
-      objects,
-    };
-  }
-
-  deleteSnapshot(name: string): boolean {
-    return this.transaction(() => {
-      this.persist();
-      this.db.prepare('DELETE FROM snapshot_objects WHERE snapshot=?').run(name);
-      return this.db.prepare('DELETE FROM snapshots WHERE name=?').run(name).changes > 0;
-    });
   }
 
   getMeta(key: string): string | undefined {
@@ -501,63 +428,13 @@ export class Store {
   }
 
   /**
-   * Writes the pending changes out into the open batch: their change-log rows, and the objects rows of
-   * the keys they wrote as those keys stand now (one row per key, however often it was written), in key
-   * order, many rows per statement.
+   * Writes the pending changes out into the open batch (see bulk.ts), so that SQL over the objects and
+   * changes tables sees them; commit still waits for flush().
    */
-  private persist(): void {
-    const from = this.persisted;
-    const to = this.pending.length;
-    if (from === to) return;
-    const args: unknown[] = [];
-    let i = from;
-    for (; i + CHUNK <= to; i += CHUNK) {
-      args.length = 0;
-      for (let j = i; j < i + CHUNK; j++) {
-        const c = this.pending[j]!;
-        args.push(c.rv, c.type, c.key.cluster, c.key.group, c.key.kind, c.key.namespace, c.key.name, c.body);
-      }
-      this.stmt.changes!.run(args);
-    }
-    for (; i < to; i++) {
-      const c = this.pending[i]!;
-      this.stmt.change!.run(
-        c.rv,
-        c.type,
-        c.key.cluster,
-        c.key.group,
-        c.key.kind,
-        c.key.namespace,
-        c.key.name,
-        c.body,
-      );
-    }
-    // each key's last change in the batch is how it stands now
-    const written = new Map<string, Change>();
-    for (let j = from; j < to; j++) {
-      const c = this.pending[j]!;
-      written.set(sortKey(c.key), c);
-    }
-    const keys = [...written.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const rows: unknown[] = [];
-    let n = 0;
-    const putRows = () => {
-      if (n === CHUNK) this.stmt.upserts!.run(rows);
-      else for (let r = 0; r < n; r++) this.stmt.upsert!.run(rows.slice(r * 7, r * 7 + 7));
-      rows.length = 0;
-      n = 0;
-    };
-    for (const [, c] of keys) {
-      const k = c.key;
-      if (c.type === 'DELETED') {
-        this.stmt.del!.run(k.cluster, k.group, k.kind, k.namespace, k.name);
-        continue;
-      }
-      rows.push(k.cluster, k.group, k.kind, k.namespace, k.name, c.uid ?? '', c.rv);
-      if (++n === CHUNK) putRows();
-    }
-    putRows();
-    this.persisted = to;
+  writeOut(): void {
+    if (this.persisted === this.pending.length) return;
+    this.bulk.write(this.pending, this.persisted, this.pending.length);
+    this.persisted = this.pending.length;
   }
 
   private maybeCompact(written: number): void {

@@ -127,7 +127,7 @@ export function labCommand(lab: Lab, scenarios?: ScenarioSource): CommandFn {
         case 'snapshot': {
           const [action, name, ...extra] = rest;
           if (action === 'ls' && name === undefined) {
-            const list = lab.store.snapshots();
+            const list = lab.store.snapshots.list();
             if (!list.length) {
               out('No snapshots. Save one with: lab snapshot save NAME\n');
               return 0;
@@ -152,7 +152,7 @@ export function labCommand(lab: Lab, scenarios?: ScenarioSource): CommandFn {
             return 0;
           }
           if (action === 'rm') {
-            if (!lab.store.deleteSnapshot(name)) {
+            if (!lab.store.snapshots.delete(name)) {
               err(`lab snapshot: no snapshot named "${name}" (see lab snapshot ls)\n`);
               return 1;
             }
