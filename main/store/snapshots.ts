@@ -1,16 +1,6 @@
 // Lab snapshots: a copy of every object (key, uid, body) and of the API spaces under a name, kept in the
 // lab file itself so a lab stays one file. The change log and the workspace are not part of a snapshot.
-import type { Store, StoredObject } from './store';
-
-interface SnapshotRow {
-  cluster: string;
-  grp: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  uid: string;
-  body: string;
-}
+import { rowKey, type Row, type Store, type StoredObject } from './store';
 
 export class Snapshots {
   constructor(private readonly store: Store) {}
@@ -54,16 +44,11 @@ export class Snapshots {
     if (!row) return undefined;
     const rows = db
       .prepare('SELECT * FROM snapshot_objects WHERE snapshot=? ORDER BY 2, 3, 4, 5, 6')
-      .all(name) as SnapshotRow[];
+      .all(name) as Row[];
     return {
       labTime: row.lab_time,
       spaces: JSON.parse(row.spaces) as { name: string; flavor: string }[],
-      objects: rows.map((r) => ({
-        key: { cluster: r.cluster, group: r.grp, kind: r.kind, namespace: r.namespace, name: r.name },
-        uid: r.uid,
-        rv: 0,
-        body: r.body,
-      })),
+      objects: rows.map((r) => ({ key: rowKey(r), uid: r.uid, rv: 0, body: r.body })),
     };
   }
 

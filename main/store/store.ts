@@ -49,7 +49,8 @@ export interface StoreOptions {
 
 export type CommitListener = (changes: readonly Change[]) => void;
 
-interface Row {
+/** A row of the objects table joined with its body (snapshot rows have the same columns). */
+export interface Row {
   cluster: string;
   grp: string;
   kind: string;
@@ -60,7 +61,7 @@ interface Row {
   body: string;
 }
 
-const rowKey = (r: Row): ObjectKey => ({
+export const rowKey = (r: Pick<Row, 'cluster' | 'grp' | 'kind' | 'namespace' | 'name'>): ObjectKey => ({
   cluster: r.cluster,
   group: r.grp,
   kind: r.kind,
