@@ -108,15 +108,28 @@ export function toStored(kind: ResolvedKind, obj: KubeObject): KubeObject {
   return out;
 }
 
-/** JSON with object keys sorted: equality of two objects whatever order a converter wrote their keys in. */
-export function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    isObject(x)
-      ? Object.fromEntries(
-          Object.keys(x)
-            .sort()
-            .map((k) => [k, x[k]]),
-        )
-      : x,
-  );
+/**
+ * Whether two JSON values serialise alike but for the order of keys (members that are undefined count as
+ * absent, as JSON.stringify drops them), skipping the top-level keys in skip: the API server's "did this
+ * write change anything" without serialising either side.
+ */
+export function jsonEqual(a: unknown, b: unknown, skip?: ReadonlySet<string>): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    // JSON writes an undefined element as null
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let members = 0;
+  for (const k in x) {
+    if (x[k] === undefined || skip?.has(k)) continue;
+    if (!jsonEqual(x[k], y[k])) return false;
+    members++;
+  }
+  for (const k in y) if (y[k] !== undefined && !skip?.has(k)) members--;
+  return members === 0;
 }

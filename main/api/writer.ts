@@ -20,7 +20,7 @@ import type { Objects } from './objects';
 import { applyPatch, type PatchType } from './patch';
 import type { ResolvedKind } from './registry';
 import type { KubeObject, StatusCause, UserInfo } from './types';
-import { canonicalJson, fromStored, storageOf } from './conversion';
+import { fromStored, jsonEqual, storageOf } from './conversion';
 import { decodeBody, decodeServed, type Decoded, type FieldValidation } from './decode';
 import { metadataErrors, nameErrors, validateSchema } from './validation';
 
@@ -56,10 +56,8 @@ export interface DeleteOptions {
 }
 
 const ref = (kind: ResolvedKind, name: string) => ({ group: kind.group, resource: kind.plural, name });
-const strip = (o: KubeObject, json: (v: unknown) => string): string => {
-  const { metadata: _m, status: _s, ...rest } = o;
-  return json(rest);
-};
+/** what a generation does not count */
+const NOT_SPEC: ReadonlySet<string> = new Set(['metadata', 'status']);
 const serverManaged = [
   'uid',
   'resourceVersion',
@@ -391,12 +389,11 @@ export class Writer {
       }
     }
     this.admit('validate', 'UPDATE', kind, next, old, o);
-    // a converter may write keys in another order than the stored object has them
-    const json = o.converted ? canonicalJson : JSON.stringify;
-    if (kind.keepsGeneration && !statusOnly && strip(next, json) !== strip(old, json))
+    // compared as JSON but for key order (a converter may write keys in another order than stored)
+    if (kind.keepsGeneration && !statusOnly && !jsonEqual(next, old, NOT_SPEC))
       m.generation = (old.metadata.generation ?? 1) + 1;
     m.resourceVersion = old.metadata.resourceVersion;
-    const unchanged = statusOnly ? json(next.status) === json(old.status) : json(next) === json(old);
+    const unchanged = statusOnly ? jsonEqual(next.status, old.status) : jsonEqual(next, old);
     if (unchanged) return { object: old };
     if (o.dryRun) return { object: next };
     const written = this.objects.put(kind, o.cluster, next, old);
