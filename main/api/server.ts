@@ -404,7 +404,7 @@ export class ApiServer {
       case 'deletecollection': {
         const d = this.deleteOptions(r.body, q);
         const o = this.writeOptions(r, withBodyDryRun(q, r.body));
-        const items = this.store.transaction(() =>
+        const items = this.store.write(() =>
           this.list(
             stored,
             { ...r, verb: 'list', table: false },

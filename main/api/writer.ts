@@ -101,7 +101,7 @@ export class Writer {
       const st = kind.initialStatus?.(obj);
       if (st) obj.status = st;
     }
-    return this.objects.store.transaction(() => {
+    return this.objects.store.write(() => {
       if (!m.name && m.generateName) m.name = this.generateName(kind, o.cluster, namespace, m.generateName);
       kind.defaults?.(obj);
       warnings.push(...this.admit('mutate', 'CREATE', kind, obj, undefined, o));
@@ -138,7 +138,7 @@ export class Writer {
     }
     incoming.metadata.name = name;
     this.checkNamespace(kind, incoming, namespace);
-    return this.objects.store.transaction(() => {
+    return this.objects.store.write(() => {
       const old = this.objects.get(kind, o.cluster, namespace, name);
       if (!old) throw notFound(ref(kind, name));
       const rv = incoming.metadata.resourceVersion;
@@ -186,7 +186,7 @@ export class Writer {
       causes.push({ field: 'target.name', reason: 'FieldValueRequired', message: 'Required value' });
     if (causes.length) throw invalid('Binding', '', name, causes);
     const why = (text: string) => conflict({ group: '', resource: 'pods/binding', name }, text);
-    this.objects.store.transaction(() => {
+    this.objects.store.write(() => {
       const old = this.objects.get(kind, o.cluster, namespace, name);
       if (!old) throw notFound(ref(kind, name));
       const spec = (old.spec ?? {}) as { nodeName?: string };
@@ -233,7 +233,7 @@ export class Writer {
     o: WriteOptions,
   ): WriteResult {
     const kind = storageOf(served);
-    return this.objects.store.transaction(() => {
+    return this.objects.store.write(() => {
       const old = this.objects.get(kind, o.cluster, namespace, name);
       if (!old && type === 'apply') {
         const body = (patch ?? {}) as KubeObject;
@@ -268,7 +268,7 @@ export class Writer {
     d: DeleteOptions,
     o: WriteOptions,
   ): WriteResult {
-    return this.objects.store.transaction(() => {
+    return this.objects.store.write(() => {
       const obj = this.objects.get(kind, o.cluster, namespace, name);
       if (!obj) throw notFound(ref(kind, name));
       const pre = d.preconditions ?? {};

@@ -96,8 +96,8 @@ export class Store {
   private readonly rollbackListeners = new Set<() => void>();
   private readonly changeLogLimit: number;
   private readonly stmt: Record<string, Statement>;
-  /** better-sqlite3's transaction wrapper, built once: building it per call is costly */
-  private readonly savepoint: (fn: () => unknown) => unknown;
+  /** per open write, outermost first: whether it holds a SQL SAVEPOINT */
+  private readonly savepoints: boolean[] = [];
 
   constructor(
     readonly path: string,
@@ -124,6 +124,10 @@ export class Store {
     this.stmt = {
       begin: d.prepare('BEGIN IMMEDIATE'),
       commit: d.prepare('COMMIT'),
+      // one name for every level: ROLLBACK TO and RELEASE act on the innermost savepoint of that name
+      savepoint: d.prepare('SAVEPOINT w'),
+      rollbackTo: d.prepare('ROLLBACK TO w'),
+      release: d.prepare('RELEASE w'),
       // An object row names its current revision; the body lives in that revision's change-log row.
       bodyAt: d.prepare('SELECT body FROM changes WHERE rv=?'),
       changesSince: d.prepare('SELECT * FROM changes WHERE rv > ? ORDER BY rv'),
@@ -144,7 +148,6 @@ export class Store {
       spaceDel: d.prepare('DELETE FROM api_spaces WHERE name=?'),
       spaceList: d.prepare('SELECT name, flavor FROM api_spaces ORDER BY name'),
     };
-    this.savepoint = d.transaction((fn: () => unknown) => fn());
     this.bulk = new BulkWriter(d);
     this.snapshots = new Snapshots(this);
     for (const r of d
@@ -168,13 +171,28 @@ export class Store {
   }
 
   /**
-   * Runs fn as one atomic write (a SAVEPOINT): on a throw nothing of it remains, resourceVersions
-   * included. Writes are group-committed, as etcd's backend does: the SQLite transaction that holds them
-   * commits at the end of the current turn of the event loop (a microtask), after maxBatch writes, or at
-   * flush(). Listeners see changes only once committed. Anything that tells the outside world a write
-   * happened (an HTTP response, terminal output) must call flush() first.
+   * Runs fn as one atomic write: on a throw nothing of it remains, resourceVersions included. Writes are
+   * group-committed, as etcd's backend does: the SQLite transaction that holds them commits at the end
+   * of the current turn of the event loop (a microtask), after maxBatch writes, or at flush(). Listeners
+   * see changes only once committed. Anything that tells the outside world a write happened (an HTTP
+   * response, terminal output) must call flush() first.
+   *
+   * fn may run SQL of its own on store.db (files, lab progress): it runs inside a SAVEPOINT.
    */
   transaction<T>(fn: () => T): T {
+    return this.atomically(fn, true);
+  }
+
+  /**
+   * transaction() for writes of objects only (put, remove, setOwners and reads), the API's write path:
+   * object writes live in memory until the batch is written out, so a SAVEPOINT is taken only if SQL
+   * does run inside (owner links, a nested transaction()), which spares most writes two statements.
+   */
+  write<T>(fn: () => T): T {
+    return this.atomically(fn, false);
+  }
+
+  private atomically<T>(fn: () => T, sql: boolean): T {
     if (!this.db.inTransaction) {
       this.stmt.begin!.run();
       this.batchRv = this.rv;
@@ -190,12 +208,19 @@ export class Store {
     const pendingBefore = this.pending.length;
     const persistedBefore = this.persisted;
     const mark = this.index.mark();
+    const level = this.savepoints.length;
     this.depth++;
+    this.savepoints.push(false);
     let result: T;
     try {
-      // Inside the open batch better-sqlite3 runs this as a SAVEPOINT, nested calls included.
-      result = this.savepoint(fn) as T;
+      if (sql) this.takeSavepoints();
+      result = fn();
+      if (this.savepoints[level]) this.stmt.release!.run();
     } catch (err) {
+      if (this.savepoints[level] && this.db.inTransaction) {
+        this.stmt.rollbackTo!.run();
+        this.stmt.release!.run();
+      }
       // resourceVersions handed out inside the failed write will be handed out again: anyone caching
       // by resourceVersion must forget what it learnt since.
       if (this.rv !== rvBefore) for (const l of this.rollbackListeners) l();
@@ -206,10 +231,23 @@ export class Store {
       this.persisted = persistedBefore;
       throw err;
     } finally {
+      this.savepoints.length = level;
       this.depth--;
     }
     if (this.depth === 0 && this.pending.length >= this.maxBatch) this.flush();
     return result;
+  }
+
+  /**
+   * SQL is about to run inside the open writes: each that holds no SAVEPOINT yet takes one now, outermost
+   * first. None of them has run SQL since it began (it would hold one), so now is as good as its start.
+   */
+  private takeSavepoints(): void {
+    for (let i = 0; i < this.savepoints.length; i++) {
+      if (this.savepoints[i]) continue;
+      this.stmt.savepoint!.run();
+      this.savepoints[i] = true;
+    }
   }
 
   /** Whether a write (transaction()) is running: flush() must wait until it ends. */
@@ -352,12 +390,14 @@ export class Store {
   setOwners(key: ObjectKey, before: readonly string[], after: readonly string[]): void {
     this.assertInTransaction();
     for (const uid of before) {
-      if (!after.includes(uid))
-        this.stmt.ownerDel!.run(uid, key.cluster, key.group, key.kind, key.namespace, key.name);
+      if (after.includes(uid)) continue;
+      this.takeSavepoints();
+      this.stmt.ownerDel!.run(uid, key.cluster, key.group, key.kind, key.namespace, key.name);
     }
     for (const uid of after) {
-      if (!before.includes(uid))
-        this.stmt.ownerAdd!.run(uid, key.cluster, key.group, key.kind, key.namespace, key.name);
+      if (before.includes(uid)) continue;
+      this.takeSavepoints();
+      this.stmt.ownerAdd!.run(uid, key.cluster, key.group, key.kind, key.namespace, key.name);
     }
   }
 
@@ -434,6 +474,7 @@ export class Store {
    */
   writeOut(): void {
     if (this.persisted === this.pending.length) return;
+    this.takeSavepoints();
     this.bulk.write(this.pending, this.persisted, this.pending.length);
     this.persisted = this.pending.length;
   }

@@ -135,7 +135,7 @@ export class ControllerRuntime {
 
   private reconcileOne(c: Controller, queue: WorkQueue, key: Key): void {
     try {
-      const result = this.api.store.transaction(() => c.reconcile(key));
+      const result = this.api.store.write(() => c.reconcile(key));
       queue.forget(key);
       const after = result?.requeueAfterMs;
       if (after !== undefined && !Number.isFinite(after)) {

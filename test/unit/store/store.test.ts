@@ -118,6 +118,32 @@ describe('Store', () => {
     expect(again.exists(key('b'))).toBe(false);
   });
 
+  it('takes back SQL run inside a failed write() (owner links, a nested transaction) with its objects', () => {
+    const s = open();
+    s.write(() => s.put('ADDED', key('a'), 'a', s.nextRv(), '{}'));
+    const failing = (fn: () => void) =>
+      expect(() =>
+        s.write(() => {
+          s.put('ADDED', key('b'), 'b', s.nextRv(), '{}');
+          fn();
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+    failing(() => s.setOwners(key('b'), [], ['owner-1']));
+    failing(() => s.setMeta('note', 'kept?'));
+    // a write() that succeeds keeps what ran inside it, SQL included, once it is part of the batch
+    s.write(() => {
+      s.put('ADDED', key('c'), 'c', s.nextRv(), '{}');
+      s.setOwners(key('c'), [], ['owner-2']);
+    });
+    s.flush();
+    expect(s.exists(key('b'))).toBe(false);
+    expect(s.dependents('owner-1')).toEqual([]);
+    expect(s.getMeta('note')).toBeUndefined();
+    expect(s.dependents('owner-2')).toEqual([key('c')]);
+    expect([...s.changesSince(0)].map((c) => `${c.rv} ${c.key.name}`)).toEqual(['1 a', '2 c']);
+  });
+
   it('tells listeners only about committed changes, in order, once', () => {
     const s = open();
     const seen: Change[][] = [];
