@@ -92,16 +92,13 @@ export class Objects {
     return materialise(entry);
   }
 
-  /** Whether a namespace exists in an API space and whether it is being deleted, without parsing it. */
+  /** Whether a namespace exists in an API space and whether it is being deleted, kept current by writes. */
   namespaceState(cluster: string, name: string): 'active' | 'terminating' | 'missing' {
     const k = `${cluster}/${name}`;
     let state = this.namespaces.get(k);
     if (state === undefined) {
-      const deleting = this.store.field(
-        { cluster, group: '', kind: 'Namespace', namespace: '', name },
-        '$.metadata.deletionTimestamp',
-      );
-      state = deleting === undefined ? 'missing' : deleting === null ? 'active' : 'terminating';
+      const ns = this.getByKey({ cluster, group: '', kind: 'Namespace', namespace: '', name });
+      state = !ns ? 'missing' : ns.metadata.deletionTimestamp ? 'terminating' : 'active';
       this.namespaces.set(k, state);
     }
     return state;

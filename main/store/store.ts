@@ -79,6 +79,13 @@ export class Store {
   readonly db: Db;
   private rv: number;
   private compacted: number;
+  /**
+   * Revisions no live object points to any more (superseded, or a deletion's own row), not yet compacted
+   * away: compaction deletes these rather than scanning the log against every live object. The list
+   * starts empty in each process, so the first compaction after opening scans once.
+   */
+  private garbage: number[] = [];
+  private fullCompactionDue = true;
   private depth = 0;
   private flushScheduled = false;
   private readonly maxBatch: number;
@@ -86,8 +93,8 @@ export class Store {
   private pending: Change[] = [];
   /** how many of the pending changes are written to SQLite already (inside the open batch) */
   private persisted = 0;
-  /** the resourceVersion before the open batch: where a failed commit leaves the counter */
-  private batchRv = 0;
+  /** the resourceVersion and garbage list before the open batch: where a failed commit leaves them */
+  private batchStart = { rv: 0, garbage: 0 };
   private readonly index = new KeyIndex();
   private readonly bulk: BulkWriter;
   /** named copies of every object, kept in the lab file */
@@ -133,6 +140,7 @@ export class Store {
       changesSince: d.prepare('SELECT * FROM changes WHERE rv > ? ORDER BY rv'),
       // revisions that live objects still point to stay: they hold those objects' bodies
       compact: d.prepare('DELETE FROM changes WHERE rv <= ? AND rv NOT IN (SELECT rv FROM objects)'),
+      compactSome: d.prepare('DELETE FROM changes WHERE rv IN (SELECT value FROM json_each(?))'),
       ownerAdd: d.prepare(
         'INSERT OR IGNORE INTO owner_refs (owner_uid, cluster, grp, kind, namespace, name) VALUES (?,?,?,?,?,?)',
       ),
@@ -195,7 +203,7 @@ export class Store {
   private atomically<T>(fn: () => T, sql: boolean): T {
     if (!this.db.inTransaction) {
       this.stmt.begin!.run();
-      this.batchRv = this.rv;
+      this.batchStart = { rv: this.rv, garbage: this.garbage.length };
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         queueMicrotask(() => {
@@ -208,6 +216,7 @@ export class Store {
     const pendingBefore = this.pending.length;
     const persistedBefore = this.persisted;
     const mark = this.index.mark();
+    const garbageBefore = this.garbage.length;
     const level = this.savepoints.length;
     this.depth++;
     this.savepoints.push(false);
@@ -226,6 +235,7 @@ export class Store {
       if (this.rv !== rvBefore) for (const l of this.rollbackListeners) l();
       this.rv = rvBefore;
       this.index.undo(mark);
+      this.garbage.length = garbageBefore;
       this.pending.length = pendingBefore;
       // rows written out inside the failed write went with its savepoint
       this.persisted = persistedBefore;
@@ -266,9 +276,12 @@ export class Store {
       // nothing of the batch is durable: take all of it back, as a rolled-back write is taken back
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.index.undo(0);
+      // (and compaction, having lost track, scans the log again next time)
+      this.garbage.length = Math.min(this.garbage.length, this.batchStart.garbage);
+      this.fullCompactionDue = true;
       this.pending = [];
       this.persisted = 0;
-      this.rv = this.batchRv;
+      this.rv = this.batchStart.rv;
       for (const l of this.rollbackListeners) l();
       throw err;
     }
@@ -351,39 +364,27 @@ export class Store {
    */
   put(type: 'ADDED' | 'MODIFIED', key: ObjectKey, uid: string, rv: number, body: string): void {
     this.assertInTransaction();
-    const had = this.index.get(key) !== undefined;
-    if (type === 'ADDED' && had) throw new ObjectExistsError(key);
-    if (type === 'MODIFIED' && !had)
+    const had = this.index.get(key);
+    if (type === 'ADDED' && had !== undefined) throw new ObjectExistsError(key);
+    if (type === 'MODIFIED' && had === undefined)
       throw new Error(`store: cannot modify missing object ${JSON.stringify(key)}`);
     this.logChange(rv, type, key, body, uid);
     this.index.set(key, rv);
+    if (had !== undefined) this.garbage.push(had);
   }
 
   exists(key: ObjectKey): boolean {
     return this.index.get(key) !== undefined;
   }
 
-  /**
-   * One field of a stored object by a dotted JSON path (`$.metadata.deletionTimestamp`): undefined when
-   * the object is missing, null when the field is.
-   */
-  field(key: ObjectKey, path: string): unknown {
-    const rv = this.index.get(key);
-    if (rv === undefined) return undefined;
-    let v: unknown = JSON.parse(this.bodyAt(rv) ?? '{}');
-    for (const part of path
-      .replace(/^\$\.?/, '')
-      .split('.')
-      .filter(Boolean))
-      v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
-    return v ?? null;
-  }
-
   /** Removes an object; body is its final state, as watchers will see it in the DELETED event. */
   remove(key: ObjectKey, rv: number, body: string): void {
     this.assertInTransaction();
+    const had = this.index.get(key);
     this.logChange(rv, 'DELETED', key, body);
     this.index.set(key, undefined);
+    if (had !== undefined) this.garbage.push(had);
+    this.garbage.push(rv);
   }
 
   /** Replaces the owner links of an object (from its ownerReferences uids). */
@@ -416,14 +417,18 @@ export class Store {
 
   /** Forgets change-log entries at or below rv (never the newest one). */
   compact(rv: number): void {
+    if (this.depth > 0) throw new Error('compact() inside a write');
     const upTo = Math.min(rv, this.rv - 1);
     if (upTo <= this.compacted) return;
     this.transaction(() => {
       this.writeOut();
-      this.stmt.compact!.run(upTo);
+      if (this.fullCompactionDue) this.stmt.compact!.run(upTo);
+      else this.stmt.compactSome!.run(JSON.stringify(this.garbage.filter((r) => r <= upTo)));
       this.stmt.metaSet!.run('compactedRv', String(upTo));
       this.stmt.metaSet!.run('rv', String(this.rv));
     });
+    this.garbage = this.garbage.filter((r) => r > upTo);
+    this.fullCompactionDue = false;
     this.compacted = upTo;
   }
 
@@ -480,11 +485,10 @@ export class Store {
   }
 
   private maybeCompact(written: number): void {
-    // Checked cheaply: the log is counted once per 1,000 writes.
+    // Checked once per 1,000 writes; every resourceVersion is one change-log row.
     this.writesSinceCompactCheck += written;
     if (this.writesSinceCompactCheck < 1000) return;
     this.writesSinceCompactCheck = 0;
-    // Every resourceVersion is one change-log row, so the log holds (current - compacted) rows.
     if (this.rv - this.compacted > this.changeLogLimit)
       this.compact(this.rv - Math.floor(this.changeLogLimit / 2));
   }

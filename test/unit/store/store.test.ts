@@ -184,6 +184,32 @@ describe('Store', () => {
     expect(s.get(key('a'))?.body).toBe('{"v":2}');
     expect(s.get(key('b'))?.body).toBe('{"v":2}');
   });
+  it('compacts what later writes supersede, across compactions and a reopen', () => {
+    const s = open();
+    const write = (name: string, v: number) =>
+      s.transaction(() =>
+        s.put(s.exists(key(name)) ? 'MODIFIED' : 'ADDED', key(name), name, s.nextRv(), `{"v":${v}}`),
+      );
+    write('a', 1); // 1
+    write('b', 1); // 2
+    write('c', 1); // 3
+    s.compact(3); // nothing superseded yet: a@1, b@2, c@3 stay
+    expect([...s.changesSince(0)].map((c) => c.rv)).toEqual([1, 2, 3]);
+    write('a', 2); // 4 supersedes 1, from before the last compaction
+    s.transaction(() => s.remove(key('b'), s.nextRv(), '{}')); // 5 supersedes 2, and is itself garbage
+    write('c', 2); // 6 supersedes 3
+    s.compact(100);
+    expect(s.compactedRv()).toBe(5);
+    expect([...s.changesSince(0)].map((c) => c.rv)).toEqual([4, 6]);
+    write('c', 3); // 7 supersedes 6
+    s.close();
+    // a new process has no list of what is superseded: its first compaction scans the log
+    const again = (store = new Store(join(dir, 'lab.db')));
+    again.transaction(() => again.put('ADDED', key('d'), 'd', again.nextRv(), '{}')); // 8
+    again.compact(100);
+    expect([...again.changesSince(0)].map((c) => c.rv)).toEqual([4, 7, 8]);
+    expect(again.get(key('c'))?.body).toBe('{"v":3}');
+  });
 });
 
 describe('migrations', () => {
