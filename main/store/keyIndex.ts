@@ -1,6 +1,6 @@
 // The store's key index in memory, as etcd keeps its treeIndex: for every live object, the revision that
 // holds its body. Reads and existence checks answer from here without a SQLite round trip, and writes
-// reach SQLite in bulk when a batch commits (Store.persist). The objects table is the index's durable
+// reach SQLite in bulk when a batch commits (Store.writeOut, bulk.ts). The objects table is the durable
 // copy, read back when a lab is opened.
 import type { ObjectKey } from './store';
 
@@ -107,14 +107,6 @@ export class KeyIndex {
 
   countInNamespace(cluster: string, namespace: string): number {
     return this.perNamespace.get(`${cluster}\u0000${namespace}`) ?? 0;
-  }
-
-  /** Every kind's (cluster, group, kind), for walking the whole index. */
-  *kindKeys(): Generator<{ cluster: string; group: string; kind: string }> {
-    for (const k of this.kinds.keys()) {
-      const [cluster, group, kind] = k.split('\u0000') as [string, string, string];
-      yield { cluster, group, kind };
-    }
   }
 
   private apply(
