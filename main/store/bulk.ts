@@ -1,7 +1,7 @@
 // Writing a batch of changes out to SQLite in bulk: the change-log rows, and one objects row per key the
 // batch wrote (its last change: an upsert, or a delete), in key order, many rows per statement.
 import type { Database, Statement } from 'better-sqlite3';
-import type { Change } from './store';
+import type { Change } from './types';
 
 /** rows per multi-row statement */
 const CHUNK = 64;

@@ -2,7 +2,7 @@
 // holds its body. Reads and existence checks answer from here without a SQLite round trip, and writes
 // reach SQLite in bulk when a batch commits (Store.writeOut, bulk.ts). The objects table is the durable
 // copy, read back when a lab is opened.
-import type { ObjectKey } from './store';
+import type { ObjectKey } from './types';
 
 /** A live object in a listing: where it is and the revision that holds its body. */
 export interface IndexEntry {

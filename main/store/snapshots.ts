@@ -1,6 +1,7 @@
 // Lab snapshots: a copy of every object (key, uid, body) and of the API spaces under a name, kept in the
 // lab file itself so a lab stays one file. The change log and the workspace are not part of a snapshot.
-import { rowKey, type Row, type Store, type StoredObject } from './store';
+import type { Store } from './store';
+import { rowKey, type Row, type StoredObject } from './types';
 
 export class Snapshots {
   constructor(private readonly store: Store) {}

@@ -11,69 +11,19 @@ import { BulkWriter } from './bulk';
 import { KeyIndex } from './keyIndex';
 import { Snapshots } from './snapshots';
 import { migrate } from './migrations';
+import {
+  ObjectExistsError,
+  rowKey,
+  type Change,
+  type ChangeType,
+  type CommitListener,
+  type ObjectKey,
+  type Row,
+  type StoredObject,
+  type StoreOptions,
+} from './types';
 
-export interface ObjectKey {
-  cluster: string;
-  group: string;
-  kind: string;
-  namespace: string;
-  name: string;
-}
-
-export interface StoredObject {
-  key: ObjectKey;
-  uid: string;
-  rv: number;
-  body: string;
-}
-
-export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
-
-export interface Change {
-  rv: number;
-  type: ChangeType;
-  key: ObjectKey;
-  body: string;
-  /** the object's uid (ADDED and MODIFIED changes written in this process) */
-  uid?: string;
-}
-
-export interface StoreOptions {
-  /** better-sqlite3's nativeBinding option (the Electron build of the module). */
-  nativeBinding?: string;
-  /** How many change-log entries to keep before the oldest are compacted away. */
-  changeLogLimit?: number;
-  /** Commit the open batch once it holds this many writes. */
-  maxBatch?: number;
-}
-
-export type CommitListener = (changes: readonly Change[]) => void;
-
-/** A row of the objects table joined with its body (snapshot rows have the same columns). */
-export interface Row {
-  cluster: string;
-  grp: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  uid: string;
-  rv: number;
-  body: string;
-}
-
-export const rowKey = (r: Pick<Row, 'cluster' | 'grp' | 'kind' | 'namespace' | 'name'>): ObjectKey => ({
-  cluster: r.cluster,
-  group: r.grp,
-  kind: r.kind,
-  namespace: r.namespace,
-  name: r.name,
-});
-
-export class ObjectExistsError extends Error {
-  constructor(readonly key: ObjectKey) {
-    super(`object exists: ${key.cluster}/${key.group}/${key.kind}/${key.namespace}/${key.name}`);
-  }
-}
+export * from './types';
 
 export class Store {
   readonly db: Db;
@@ -93,6 +43,9 @@ export class Store {
   private pending: Change[] = [];
   /** how many of the pending changes are written to SQLite already (inside the open batch) */
   private persisted = 0;
+  /** owner links added (true) and dropped in the open batch, in order, and how many are written out */
+  private ownerOps: [add: boolean, uid: string, key: ObjectKey][] = [];
+  private ownersPersisted = 0;
   /** the resourceVersion and garbage list before the open batch: where a failed commit leaves them */
   private batchStart = { rv: 0, garbage: 0 };
   private readonly index = new KeyIndex();
@@ -215,6 +168,7 @@ export class Store {
     const rvBefore = this.rv;
     const pendingBefore = this.pending.length;
     const persistedBefore = this.persisted;
+    const ownersBefore = [this.ownerOps.length, this.ownersPersisted] as const;
     const mark = this.index.mark();
     const garbageBefore = this.garbage.length;
     const level = this.savepoints.length;
@@ -239,6 +193,7 @@ export class Store {
       this.pending.length = pendingBefore;
       // rows written out inside the failed write went with its savepoint
       this.persisted = persistedBefore;
+      [this.ownerOps.length, this.ownersPersisted] = ownersBefore;
       throw err;
     } finally {
       this.savepoints.length = level;
@@ -281,6 +236,8 @@ export class Store {
       this.fullCompactionDue = true;
       this.pending = [];
       this.persisted = 0;
+      this.ownerOps = [];
+      this.ownersPersisted = 0;
       this.rv = this.batchStart.rv;
       for (const l of this.rollbackListeners) l();
       throw err;
@@ -289,6 +246,8 @@ export class Store {
     const committed = this.pending;
     this.pending = [];
     this.persisted = 0;
+    this.ownerOps = [];
+    this.ownersPersisted = 0;
     if (committed.length > 0) {
       this.maybeCompact(committed.length);
       for (const l of this.listeners) l(committed);
@@ -390,20 +349,13 @@ export class Store {
   /** Replaces the owner links of an object (from its ownerReferences uids). */
   setOwners(key: ObjectKey, before: readonly string[], after: readonly string[]): void {
     this.assertInTransaction();
-    for (const uid of before) {
-      if (after.includes(uid)) continue;
-      this.takeSavepoints();
-      this.stmt.ownerDel!.run(uid, key.cluster, key.group, key.kind, key.namespace, key.name);
-    }
-    for (const uid of after) {
-      if (before.includes(uid)) continue;
-      this.takeSavepoints();
-      this.stmt.ownerAdd!.run(uid, key.cluster, key.group, key.kind, key.namespace, key.name);
-    }
+    for (const uid of before) if (!after.includes(uid)) this.ownerOps.push([false, uid, key]);
+    for (const uid of after) if (!before.includes(uid)) this.ownerOps.push([true, uid, key]);
   }
 
   /** Keys of the objects that name ownerUid in their ownerReferences. */
   dependents(ownerUid: string): ObjectKey[] {
+    this.writeOut();
     return (this.stmt.dependents!.all(ownerUid) as Row[]).map(rowKey);
   }
 
@@ -478,10 +430,22 @@ export class Store {
    * changes tables sees them; commit still waits for flush().
    */
   writeOut(): void {
-    if (this.persisted === this.pending.length) return;
+    const owners = this.ownerOps;
+    if (this.persisted === this.pending.length && this.ownersPersisted === owners.length) return;
     this.takeSavepoints();
     this.bulk.write(this.pending, this.persisted, this.pending.length);
     this.persisted = this.pending.length;
+    for (; this.ownersPersisted < owners.length; this.ownersPersisted++) {
+      const [add, uid, k] = owners[this.ownersPersisted]!;
+      (add ? this.stmt.ownerAdd! : this.stmt.ownerDel!).run(
+        uid,
+        k.cluster,
+        k.group,
+        k.kind,
+        k.namespace,
+        k.name,
+      );
+    }
   }
 
   private maybeCompact(written: number): void {

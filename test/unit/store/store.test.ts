@@ -129,6 +129,11 @@ describe('Store', () => {
           throw new Error('boom');
         }),
       ).toThrow('boom');
+    failing(() => {
+      s.setOwners(key('b'), [], ['owner-1']);
+      // asking for dependents writes the links out inside the write: they must go with it all the same
+      expect(s.dependents('owner-1')).toEqual([key('b')]);
+    });
     failing(() => s.setOwners(key('b'), [], ['owner-1']));
     failing(() => s.setMeta('note', 'kept?'));
     // a write() that succeeds keeps what ran inside it, SQL included, once it is part of the batch
