@@ -17,6 +17,7 @@ import {
   timestamp,
 } from '../schema';
 import { condition } from './meta';
+import { jsonEqual } from '../conversion';
 import type { KubeObject, StatusCause } from '../types';
 
 const resources = obj(
@@ -296,7 +297,7 @@ function restartsText(pod: KubeObject): number {
 }
 
 // Fields of a pod's spec that may change after creation (image, deadlines, tolerations added).
-const mutableSpecFields = new Set([
+const mutableSpecFields: ReadonlySet<string> = new Set([
   'containers',
   'initContainers',
   'activeDeadlineSeconds',
@@ -304,11 +305,20 @@ const mutableSpecFields = new Set([
   'terminationGracePeriodSeconds',
 ]);
 
-function specWithoutImages(s: Record<string, unknown>): string {
-  const strip = (cs: unknown): unknown =>
-    ((cs ?? []) as Container[]).map((c) => ({ ...c, image: undefined }));
-  const rest = Object.fromEntries(Object.entries(s).filter(([k]) => !mutableSpecFields.has(k)));
-  return JSON.stringify([rest, strip(s.containers), strip(s.initContainers)]);
+const IMAGE: ReadonlySet<string> = new Set(['image']);
+
+/** Whether two pod specs are the same but for the fields a pod update may change (containers' images). */
+function sameButImages(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const containers = (x: unknown, y: unknown) => {
+    const xs = (x ?? []) as Container[];
+    const ys = (y ?? []) as Container[];
+    return xs.length === ys.length && xs.every((c, i) => jsonEqual(c, ys[i], IMAGE));
+  };
+  return (
+    jsonEqual(a, b, mutableSpecFields) &&
+    containers(a.containers, b.containers) &&
+    containers(a.initContainers, b.initContainers)
+  );
 }
 
 /** Defaults of a pod spec, for pods and for the pod templates of workloads alike. */
@@ -440,7 +450,7 @@ export const podKind: KindDefinition = {
     });
     // binding: a pod not yet scheduled takes its node (what the scheduler's binding does)
     const bound = old && !spec(old).nodeName && s.nodeName ? { ...s, nodeName: undefined } : s;
-    if (old && s !== spec(old) && specWithoutImages(bound) !== specWithoutImages(spec(old))) {
+    if (old && s !== spec(old) && !sameButImages(bound, spec(old))) {
       causes.push({
         field: 'spec',
         reason: 'FieldValueForbidden',

@@ -103,6 +103,11 @@ describe('update', () => {
     expect(e2.message).toContain(
       'Pod "web" is invalid: spec: Forbidden: pod updates may not change fields other than',
     );
+    // inside a container, only the image may change
+    const containers = structuredClone((p.spec as { containers: Record<string, unknown>[] }).containers);
+    containers[0]!.command = ['sleep', '1'];
+    const e3 = apiError(() => c.update({ ...p, spec: { ...(p.spec as object), containers } }));
+    expect(e3.message).toContain('pod updates may not change fields other than');
   });
 
   it('allows a pod’s image to change', () => {
