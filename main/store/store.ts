@@ -46,8 +46,8 @@ export class Store {
   /** owner links added (true) and dropped in the open batch, in order, and how many are written out */
   private ownerOps: [add: boolean, uid: string, key: ObjectKey][] = [];
   private ownersPersisted = 0;
-  /** the resourceVersion and garbage list before the open batch: where a failed commit leaves them */
-  private batchStart = { rv: 0, garbage: 0 };
+  /** where the open batch began: what a failed commit goes back to */
+  private batchStart!: ReturnType<Store['marks']>;
   private readonly index = new KeyIndex();
   private readonly bulk: BulkWriter;
   /** named copies of every object, kept in the lab file */
@@ -156,7 +156,7 @@ export class Store {
   private atomically<T>(fn: () => T, sql: boolean): T {
     if (!this.db.inTransaction) {
       this.stmt.begin!.run();
-      this.batchStart = { rv: this.rv, garbage: this.garbage.length };
+      this.batchStart = this.marks();
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         queueMicrotask(() => {
@@ -165,12 +165,7 @@ export class Store {
         });
       }
     }
-    const rvBefore = this.rv;
-    const pendingBefore = this.pending.length;
-    const persistedBefore = this.persisted;
-    const ownersBefore = [this.ownerOps.length, this.ownersPersisted] as const;
-    const mark = this.index.mark();
-    const garbageBefore = this.garbage.length;
+    const before = this.marks();
     const level = this.savepoints.length;
     this.depth++;
     this.savepoints.push(false);
@@ -184,16 +179,7 @@ export class Store {
         this.stmt.rollbackTo!.run();
         this.stmt.release!.run();
       }
-      // resourceVersions handed out inside the failed write will be handed out again: anyone caching
-      // by resourceVersion must forget what it learnt since.
-      if (this.rv !== rvBefore) for (const l of this.rollbackListeners) l();
-      this.rv = rvBefore;
-      this.index.undo(mark);
-      this.garbage.length = garbageBefore;
-      this.pending.length = pendingBefore;
-      // rows written out inside the failed write went with its savepoint
-      this.persisted = persistedBefore;
-      [this.ownerOps.length, this.ownersPersisted] = ownersBefore;
+      this.restore(before);
       throw err;
     } finally {
       this.savepoints.length = level;
@@ -201,6 +187,34 @@ export class Store {
     }
     if (this.depth === 0 && this.pending.length >= this.maxBatch) this.flush();
     return result;
+  }
+
+  /** Where the in-memory state of the open batch stands: what a failed write or commit goes back to. */
+  private marks() {
+    return {
+      rv: this.rv,
+      pending: this.pending.length,
+      persisted: this.persisted,
+      owners: this.ownerOps.length,
+      ownersPersisted: this.ownersPersisted,
+      index: this.index.mark(),
+      garbage: this.garbage.length,
+    };
+  }
+
+  private restore(m: ReturnType<Store['marks']>): void {
+    // resourceVersions handed out since will be handed out again: anyone caching by resourceVersion
+    // must forget what it learnt since.
+    if (this.rv !== m.rv) for (const l of this.rollbackListeners) l();
+    this.rv = m.rv;
+    this.index.undo(m.index);
+    this.pending.length = m.pending;
+    // rows written out since went with the savepoint (or the batch) they were written in
+    this.persisted = m.persisted;
+    this.ownerOps.length = m.owners;
+    this.ownersPersisted = m.ownersPersisted;
+    // compaction replaces the list with a shorter one: never lengthen it
+    this.garbage.length = Math.min(this.garbage.length, m.garbage);
   }
 
   /**
@@ -230,16 +244,9 @@ export class Store {
     } catch (err) {
       // nothing of the batch is durable: take all of it back, as a rolled-back write is taken back
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      this.index.undo(0);
-      // (and compaction, having lost track, scans the log again next time)
-      this.garbage.length = Math.min(this.garbage.length, this.batchStart.garbage);
+      this.restore(this.batchStart);
+      // compaction may have dropped revisions from its list that the rollback brought back: scan next time
       this.fullCompactionDue = true;
-      this.pending = [];
-      this.persisted = 0;
-      this.ownerOps = [];
-      this.ownersPersisted = 0;
-      this.rv = this.batchStart.rv;
-      for (const l of this.rollbackListeners) l();
       throw err;
     }
     this.index.forget();
