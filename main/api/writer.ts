@@ -38,8 +38,6 @@ export interface WriteOptions {
    * transport): a simulated kubelet's bookkeeping annotation and the pod status it goes with, in one write.
    */
   withStatus?: boolean;
-  /** the body came in another served version and was converted (set by the writer itself) */
-  converted?: boolean;
 }
 
 export interface WriteResult {
@@ -256,8 +254,7 @@ export class Writer {
       if (wanted && wanted !== old.metadata.resourceVersion) throw modifiedConflict(ref(kind, name));
       patched.metadata.name = name;
       patched.metadata.resourceVersion = old.metadata.resourceVersion;
-      const so = served.conversion ? { ...o, converted: true } : o;
-      return { ...this.commitUpdate(kind, old, patched, so), warnings };
+      return { ...this.commitUpdate(kind, old, patched, o), warnings };
     });
   }
 
@@ -335,7 +332,7 @@ export class Writer {
     o: WriteOptions,
     write: (obj: KubeObject, o: WriteOptions) => WriteResult,
   ): WriteResult {
-    const res = write(d.obj, { ...o, fieldValidation: 'Ignore', converted: true });
+    const res = write(d.obj, { ...o, fieldValidation: 'Ignore' });
     return { ...res, warnings: [...d.warnings, ...res.warnings] };
   }
 

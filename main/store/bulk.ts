@@ -21,7 +21,11 @@ class Chunked {
   private readonly args: unknown[] = [];
   private rows = 0;
 
-  constructor(db: Database, sql: (values: string) => string, width: number) {
+  constructor(
+    db: Database,
+    sql: (values: string) => string,
+    private readonly width: number,
+  ) {
     this.one = db.prepare(sql(values(width, 1)));
     this.many = db.prepare(sql(values(width, CHUNK)));
   }
@@ -36,8 +40,8 @@ class Chunked {
   }
 
   end(): void {
-    const width = this.args.length / Math.max(this.rows, 1);
-    for (let r = 0; r < this.rows; r++) this.one.run(this.args.slice(r * width, (r + 1) * width));
+    const w = this.width;
+    for (let r = 0; r < this.rows; r++) this.one.run(this.args.slice(r * w, (r + 1) * w));
     this.args.length = 0;
     this.rows = 0;
   }
