@@ -318,9 +318,14 @@ export class ApiServer {
     return this.table(kind, [obj], r.query ?? {}, obj.metadata.resourceVersion ?? '');
   }
 
-  /** Commits pending writes now (see Store.flush). */
+  /** Commits pending writes now and waits until they are on disk (see Store.flush). */
   flush(): void {
     this.store.flush();
+  }
+
+  /** Commits pending writes now, for watchers and informers, without waiting for the disk (Store.commit). */
+  commit(): void {
+    this.store.commit();
   }
 
   dispose(): void {

@@ -1,6 +1,5 @@
 // Schema of a lab database, versioned with PRAGMA user_version. Each migration runs once, in order,
 // inside one transaction; a database newer than this build is refused rather than guessed at.
-import type { Database } from 'better-sqlite3';
 
 export const migrations: readonly string[] = [
   // 1: objects keyed by (cluster, group, kind, namespace, name); a change log whose rowid is the
@@ -130,19 +129,5 @@ export const migrations: readonly string[] = [
 
 export const schemaVersion = migrations.length;
 
+/** The lab file was written by a newer build (the store's thread checks, see threadSource.ts). */
 export class SchemaTooNewError extends Error {}
-
-export function migrate(db: Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > schemaVersion) {
-    throw new SchemaTooNewError(
-      `lab database schema version ${current} is newer than this build understands (${schemaVersion})`,
-    );
-  }
-  for (let v = current; v < schemaVersion; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v] as string);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
-}

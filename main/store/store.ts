@@ -3,15 +3,14 @@
 // The store knows nothing of Kubernetes semantics; main/api gives the bytes their meaning.
 //
 // Laid out as etcd lays out its MVCC store: bodies live in the change log, keyed by revision, and the
-// index from key to revision is held in memory (keyIndex.ts). A write touches memory only; the batch's
-// change-log rows and index rows reach SQLite together, in bulk, when it commits.
-import Database from 'better-sqlite3';
-import type { Database as Db, Statement } from 'better-sqlite3';
-import { BulkWriter } from './bulk';
+// index from key to revision is held in memory (keyIndex.ts), as are the owner links. A write touches
+// memory only. A committed batch is handed to the store's SQLite thread (thread.ts), which writes its
+// change-log rows, index rows and owner links out in bulk, in the background, on the other core.
 import { KeyIndex } from './keyIndex';
 import { Snapshots } from './snapshots';
-import { migrate } from './migrations';
+import { SqlThread, type FlatChanges, type FlatOwners, type SqlDatabase } from './thread';
 import {
+  keyString,
   ObjectExistsError,
   rowKey,
   type Change,
@@ -24,9 +23,100 @@ import {
 } from './types';
 
 export * from './types';
+export { StoreFailedError, type SqlDatabase, type SqlStatement } from './thread';
+
+/** rows per page when reading the change log or every object back */
+const PAGE = 2_000;
+/**
+ * Committed batches the thread may have yet to write: beyond this the engine waits for the oldest, so
+ * a thread slower than the engine holds it back rather than letting the backlog grow in memory.
+ */
+const MAX_INFLIGHT = 2;
+
+/** Owner links in memory: dependents by owner uid, by key string; sorted when first listed. */
+class OwnerIndex {
+  private readonly byOwner = new Map<string, { keys: Map<string, ObjectKey>; sorted: boolean }>();
+
+  has(uid: string, k: string): boolean {
+    return this.byOwner.get(uid)?.keys.has(k) ?? false;
+  }
+
+  add(uid: string, k: string, key: ObjectKey): void {
+    let e = this.byOwner.get(uid);
+    if (!e) this.byOwner.set(uid, (e = { keys: new Map(), sorted: true }));
+    if (e.keys.size > 0) e.sorted = false;
+    e.keys.set(k, key);
+  }
+
+  delete(uid: string, k: string): void {
+    const e = this.byOwner.get(uid);
+    if (!e) return;
+    e.keys.delete(k);
+    if (e.keys.size === 0) this.byOwner.delete(uid);
+  }
+
+  /** dependents of uid in key order, as the owner_refs table orders them */
+  of(uid: string): ObjectKey[] {
+    const e = this.byOwner.get(uid);
+    if (!e) return [];
+    if (!e.sorted) {
+      const entries = [...e.keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      e.keys.clear();
+      for (const [k, v] of entries) e.keys.set(k, v);
+      e.sorted = true;
+    }
+    return [...e.keys.values()].map((k) => ({ ...k }));
+  }
+}
+
+/** The change with revision rv in changes (in revision order), if there is one. */
+function findRv(changes: readonly Change[], rv: number): Change | undefined {
+  let lo = 0;
+  let hi = changes.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = changes[mid]!;
+    if (c.rv === rv) return c;
+    if (c.rv < rv) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+function flatChanges(changes: readonly Change[], from: number, to: number): FlatChanges {
+  const out: unknown[] = [];
+  for (let i = from; i < to; i++) {
+    const c = changes[i]!;
+    const k = c.key;
+    out.push(c.rv, c.type, k.cluster, k.group, k.kind, k.namespace, k.name, c.body, c.uid ?? '');
+  }
+  return out;
+}
+
+type OwnerOp = [add: boolean, uid: string, key: ObjectKey];
+
+function flatOwners(ops: readonly OwnerOp[], from: number, to: number): FlatOwners {
+  const out: unknown[] = [];
+  for (let i = from; i < to; i++) {
+    const [add, uid, k] = ops[i]!;
+    out.push(add ? 1 : 0, uid, k.cluster, k.group, k.kind, k.namespace, k.name);
+  }
+  return out;
+}
+
+const SQL = {
+  bodyAt: 'SELECT body FROM changes WHERE rv=?',
+  metaGet: 'SELECT value FROM meta WHERE key=?',
+  metaSet: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value',
+  spaceAdd: 'INSERT OR IGNORE INTO api_spaces (name, flavor) VALUES (?, ?)',
+  spaceDel: 'DELETE FROM api_spaces WHERE name=?',
+  spaceList: 'SELECT name, flavor FROM api_spaces ORDER BY name',
+};
 
 export class Store {
-  readonly db: Db;
+  private readonly thread: SqlThread;
+  /** the lab database, for tables the store does not own (workspace, lab progress, snapshots) */
+  readonly db: SqlDatabase;
   private rv: number;
   private compacted: number;
   /**
@@ -37,25 +127,30 @@ export class Store {
   private garbage: number[] = [];
   private fullCompactionDue = true;
   private depth = 0;
+  /** a batch is open: writes since the last commit */
+  private batchOpen = false;
+  /** the open batch holds a SQL transaction on the thread (it ran SQL of its own) */
+  private sqlTx = false;
   private flushScheduled = false;
   private readonly maxBatch: number;
   private writesSinceCompactCheck = 0;
   private pending: Change[] = [];
-  /** how many of the pending changes are written to SQLite already (inside the open batch) */
+  /** how many of the pending changes are written into the batch's SQL transaction already */
   private persisted = 0;
   /** owner links added (true) and dropped in the open batch, in order, and how many are written out */
-  private ownerOps: [add: boolean, uid: string, key: ObjectKey][] = [];
+  private ownerOps: OwnerOp[] = [];
   private ownersPersisted = 0;
+  /** committed batches the thread has not written out yet: their bodies are read from here */
+  private inflight: { seq: number; changes: Change[] }[] = [];
   /** where the open batch began: what a failed commit goes back to */
   private batchStart!: ReturnType<Store['marks']>;
   private readonly index = new KeyIndex();
-  private readonly bulk: BulkWriter;
+  private readonly owners = new OwnerIndex();
   /** named copies of every object, kept in the lab file */
   readonly snapshots: Snapshots;
   private readonly listeners = new Set<CommitListener>();
   private readonly rollbackListeners = new Set<() => void>();
   private readonly changeLogLimit: number;
-  private readonly stmt: Record<string, Statement>;
   /** per open write, outermost first: whether it holds a SQL SAVEPOINT */
   private readonly savepoints: boolean[] = [];
 
@@ -63,62 +158,34 @@ export class Store {
     readonly path: string,
     options: StoreOptions = {},
   ) {
-    this.db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a killed process loses nothing committed; only an OS crash may lose the tail.
-    this.db.pragma('synchronous = NORMAL');
-    // One engine owns a lab: the in-memory resourceVersion counter relies on being the only writer,
-    // and exclusive locking also spares each commit the shared-memory index.
-    this.db.pragma('locking_mode = EXCLUSIVE');
-    // Checkpoint every ~32 MB of WAL rather than 4 MB: fewer fsyncs inside commits of large batches.
-    this.db.pragma('wal_autocheckpoint = 8000');
-    try {
-      migrate(this.db);
-    } catch (err) {
-      this.db.close();
-      throw err;
-    }
+    this.thread = new SqlThread(path, options.nativeBinding);
+    this.db = this.thread;
     this.changeLogLimit = options.changeLogLimit ?? 200_000;
     this.maxBatch = options.maxBatch ?? 5_000;
-    const d = this.db;
-    this.stmt = {
-      begin: d.prepare('BEGIN IMMEDIATE'),
-      commit: d.prepare('COMMIT'),
-      // one name for every level: ROLLBACK TO and RELEASE act on the innermost savepoint of that name
-      savepoint: d.prepare('SAVEPOINT w'),
-      rollbackTo: d.prepare('ROLLBACK TO w'),
-      release: d.prepare('RELEASE w'),
-      // An object row names its current revision; the body lives in that revision's change-log row.
-      bodyAt: d.prepare('SELECT body FROM changes WHERE rv=?'),
-      changesSince: d.prepare('SELECT * FROM changes WHERE rv > ? ORDER BY rv'),
-      // revisions that live objects still point to stay: they hold those objects' bodies
-      compact: d.prepare('DELETE FROM changes WHERE rv <= ? AND rv NOT IN (SELECT rv FROM objects)'),
-      compactSome: d.prepare('DELETE FROM changes WHERE rv IN (SELECT value FROM json_each(?))'),
-      ownerAdd: d.prepare(
-        'INSERT OR IGNORE INTO owner_refs (owner_uid, cluster, grp, kind, namespace, name) VALUES (?,?,?,?,?,?)',
-      ),
-      ownerDel: d.prepare(
-        'DELETE FROM owner_refs WHERE owner_uid=? AND cluster=? AND grp=? AND kind=? AND namespace=? AND name=?',
-      ),
-      dependents: d.prepare('SELECT * FROM owner_refs WHERE owner_uid=?'),
-      metaGet: d.prepare('SELECT value FROM meta WHERE key=?'),
-      metaSet: d.prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value',
-      ),
-      spaceAdd: d.prepare('INSERT OR IGNORE INTO api_spaces (name, flavor) VALUES (?, ?)'),
-      spaceDel: d.prepare('DELETE FROM api_spaces WHERE name=?'),
-      spaceList: d.prepare('SELECT name, flavor FROM api_spaces ORDER BY name'),
-    };
-    this.bulk = new BulkWriter(d);
     this.snapshots = new Snapshots(this);
-    for (const r of d
-      .prepare('SELECT cluster, grp, kind, namespace, name, uid, rv FROM objects')
-      .iterate() as IterableIterator<Omit<Row, 'body'>>)
-      this.index.set(rowKey(r as Row), r.rv);
-    this.index.forget();
-    const maxRow = d.prepare('SELECT max(rv) AS rv FROM changes').get() as { rv: number | null };
-    this.compacted = Number(this.getMeta('compactedRv') ?? 0);
-    this.rv = Math.max(maxRow.rv ?? 0, Number(this.getMeta('rv') ?? 0), this.compacted);
+    try {
+      for (const r of this.thread.call(
+        'all',
+        'SELECT cluster, grp, kind, namespace, name, rv FROM objects',
+        [],
+      ) as Row[])
+        this.index.set(rowKey(r), r.rv);
+      this.index.forget();
+      for (const r of this.thread.call('all', 'SELECT * FROM owner_refs', []) as (Row & {
+        owner_uid: string;
+      })[]) {
+        const key = rowKey(r);
+        this.owners.add(r.owner_uid, keyString(key), key);
+      }
+      const maxRow = this.thread.call('get', 'SELECT max(rv) AS rv FROM changes', []) as {
+        rv: number | null;
+      };
+      this.compacted = Number(this.getMeta('compactedRv') ?? 0);
+      this.rv = Math.max(maxRow.rv ?? 0, Number(this.getMeta('rv') ?? 0), this.compacted);
+    } catch (err) {
+      this.thread.close();
+      throw err;
+    }
   }
 
   /** The newest resourceVersion handed out. */
@@ -133,12 +200,13 @@ export class Store {
 
   /**
    * Runs fn as one atomic write: on a throw nothing of it remains, resourceVersions included. Writes are
-   * group-committed, as etcd's backend does: the SQLite transaction that holds them commits at the end
-   * of the current turn of the event loop (a microtask), after maxBatch writes, or at flush(). Listeners
-   * see changes only once committed. Anything that tells the outside world a write happened (an HTTP
-   * response, terminal output) must call flush() first.
+   * group-committed, as etcd's backend does: the batch that holds them commits at the end of the current
+   * turn of the event loop (a microtask), after maxBatch writes, or at commit() or flush(). Listeners see
+   * changes once committed; they are on disk once flush() returns. Anything that tells the outside world
+   * a write happened (an HTTP response, terminal output) must call flush() first.
    *
-   * fn may run SQL of its own on store.db (files, lab progress): it runs inside a SAVEPOINT.
+   * fn may run SQL of its own on store.db (files, lab progress): it runs inside a SAVEPOINT, and the batch
+   * then commits in one SQL transaction with it.
    */
   transaction<T>(fn: () => T): T {
     return this.atomically(fn, true);
@@ -146,22 +214,23 @@ export class Store {
 
   /**
    * transaction() for writes of objects only (put, remove, setOwners and reads), the API's write path:
-   * object writes live in memory until the batch is written out, so a SAVEPOINT is taken only if SQL
-   * does run inside (owner links, a nested transaction()), which spares most writes two statements.
+   * object writes live in memory until the batch is handed over, so a SAVEPOINT is taken only if SQL does
+   * run inside (a nested transaction(), a snapshot), which spares most writes any SQL at all.
    */
   write<T>(fn: () => T): T {
     return this.atomically(fn, false);
   }
 
   private atomically<T>(fn: () => T, sql: boolean): T {
-    if (!this.db.inTransaction) {
-      this.stmt.begin!.run();
+    if (!this.thread.open) throw new TypeError('The database connection is not open');
+    if (!this.batchOpen) {
+      this.batchOpen = true;
       this.batchStart = this.marks();
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         queueMicrotask(() => {
           this.flushScheduled = false;
-          if (this.db.open && this.depth === 0) this.flush();
+          if (this.thread.open && this.depth === 0) this.commit();
         });
       }
     }
@@ -173,11 +242,11 @@ export class Store {
     try {
       if (sql) this.takeSavepoints();
       result = fn();
-      if (this.savepoints[level]) this.stmt.release!.run();
+      if (this.savepoints[level]) this.thread.exec('RELEASE w');
     } catch (err) {
-      if (this.savepoints[level] && this.db.inTransaction) {
-        this.stmt.rollbackTo!.run();
-        this.stmt.release!.run();
+      if (this.savepoints[level] && this.thread.open) {
+        this.thread.exec('ROLLBACK TO w');
+        this.thread.exec('RELEASE w');
       }
       this.restore(before);
       throw err;
@@ -185,7 +254,7 @@ export class Store {
       this.savepoints.length = level;
       this.depth--;
     }
-    if (this.depth === 0 && this.pending.length >= this.maxBatch) this.flush();
+    if (this.depth === 0 && this.pending.length >= this.maxBatch) this.commit();
     return result;
   }
 
@@ -211,6 +280,11 @@ export class Store {
     this.pending.length = m.pending;
     // rows written out since went with the savepoint (or the batch) they were written in
     this.persisted = m.persisted;
+    for (let i = this.ownerOps.length - 1; i >= m.owners; i--) {
+      const [add, uid, key] = this.ownerOps[i]!;
+      if (add) this.owners.delete(uid, keyString(key));
+      else this.owners.add(uid, keyString(key), key);
+    }
     this.ownerOps.length = m.owners;
     this.ownersPersisted = m.ownersPersisted;
     // compaction replaces the list with a shorter one: never lengthen it
@@ -218,37 +292,66 @@ export class Store {
   }
 
   /**
-   * SQL is about to run inside the open writes: each that holds no SAVEPOINT yet takes one now, outermost
-   * first. None of them has run SQL since it began (it would hold one), so now is as good as its start.
+   * SQL is about to run inside the open writes: the batch takes its SQL transaction if it has none yet,
+   * and each write that holds no SAVEPOINT takes one now, outermost first. None of them has run SQL
+   * since it began (it would hold one), so now is as good as its start.
    */
   private takeSavepoints(): void {
+    if (!this.sqlTx) {
+      this.thread.exec('BEGIN IMMEDIATE');
+      this.sqlTx = true;
+    }
     for (let i = 0; i < this.savepoints.length; i++) {
       if (this.savepoints[i]) continue;
-      this.stmt.savepoint!.run();
+      this.thread.exec('SAVEPOINT w');
       this.savepoints[i] = true;
     }
   }
 
-  /** Whether a write (transaction()) is running: flush() must wait until it ends. */
+  /** Whether a write (transaction()) is running: commit() and flush() must wait until it ends. */
   get inWrite(): boolean {
     return this.depth > 0;
   }
 
-  /** Commits the open batch, if any, and tells listeners what it held. */
-  flush(): void {
-    if (this.depth > 0) throw new Error('flush() inside a write');
-    if (!this.db.inTransaction) return;
-    try {
-      this.writeOut();
-      this.stmt.commit!.run();
-    } catch (err) {
-      // nothing of the batch is durable: take all of it back, as a rolled-back write is taken back
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      this.restore(this.batchStart);
-      // compaction may have dropped revisions from its list that the rollback brought back: scan next time
-      this.fullCompactionDue = true;
-      throw err;
+  /**
+   * Commits the open batch, if any: listeners see it now, and the store's thread writes it to disk in
+   * the background (flush() waits for that). A batch that ran SQL of its own commits on the thread
+   * before this returns, and a failure takes all of it back, as a rolled-back write is taken back.
+   */
+  commit(): void {
+    if (this.depth > 0) throw new Error('commit() inside a write');
+    if (!this.batchOpen) return;
+    if (this.sqlTx) {
+      try {
+        this.writeOut();
+        this.thread.exec('COMMIT');
+      } catch (err) {
+        try {
+          if (this.thread.open && this.thread.inTransaction) this.thread.exec('ROLLBACK');
+        } catch {
+          // the thread has failed: the error that brought us here says so
+        }
+        this.sqlTx = false;
+        this.batchOpen = false;
+        this.restore(this.batchStart);
+        // compaction may have dropped revisions from its list that the rollback brought back: scan next time
+        this.fullCompactionDue = true;
+        throw err;
+      }
+      this.sqlTx = false;
+    } else if (this.pending.length > 0 || this.ownerOps.length > 0) {
+      const seq = this.thread.commitBatch(
+        flatChanges(this.pending, 0, this.pending.length),
+        flatOwners(this.ownerOps, 0, this.ownerOps.length),
+      );
+      if (this.pending.length > 0) this.inflight.push({ seq, changes: this.pending });
+      this.pruneInflight();
+      if (this.inflight.length > MAX_INFLIGHT) {
+        this.thread.waitFor(this.inflight[0]!.seq);
+        this.pruneInflight();
+      }
     }
+    this.batchOpen = false;
     this.index.forget();
     const committed = this.pending;
     this.pending = [];
@@ -259,6 +362,14 @@ export class Store {
       this.maybeCompact(committed.length);
       for (const l of this.listeners) l(committed);
     }
+  }
+
+  /** Commits the open batch, if any, and waits until every committed write is on disk. */
+  flush(): void {
+    if (this.depth > 0) throw new Error('flush() inside a write');
+    this.commit();
+    this.thread.sync();
+    this.inflight = [];
   }
 
   onCommit(listener: CommitListener): { dispose(): void } {
@@ -296,21 +407,19 @@ export class Store {
 
   /** The body written at a revision (a live object's current revision is never compacted away). */
   bodyAt(rv: number): string | undefined {
+    // the open batch, then batches on their way to disk, both in revision order; then the lab file
     const p = this.pending;
-    if (this.persisted < p.length && rv >= p[this.persisted]!.rv) {
-      // not written out yet: pending changes are in revision order
-      let lo = this.persisted;
-      let hi = p.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        const c = p[mid]!;
-        if (c.rv === rv) return c.body;
-        if (c.rv < rv) lo = mid + 1;
-        else hi = mid - 1;
+    if (p.length > 0 && rv >= p[0]!.rv) return findRv(p, rv)?.body;
+    this.pruneInflight();
+    for (let i = this.inflight.length - 1; i >= 0; i--) {
+      const b = this.inflight[i]!;
+      if (rv >= b.changes[0]!.rv) {
+        const c = findRv(b.changes, rv);
+        if (c) return c.body;
+        break;
       }
-      return undefined;
     }
-    return (this.stmt.bodyAt!.get(rv) as { body: string } | undefined)?.body;
+    return (this.thread.call('get', SQL.bodyAt, [rv]) as { body: string } | undefined)?.body;
   }
 
   /** How many objects of any kind live in a namespace of an API space. */
@@ -356,21 +465,35 @@ export class Store {
   /** Replaces the owner links of an object (from its ownerReferences uids). */
   setOwners(key: ObjectKey, before: readonly string[], after: readonly string[]): void {
     this.assertInTransaction();
-    for (const uid of before) if (!after.includes(uid)) this.ownerOps.push([false, uid, key]);
-    for (const uid of after) if (!before.includes(uid)) this.ownerOps.push([true, uid, key]);
+    const k = keyString(key);
+    for (const uid of before) {
+      if (after.includes(uid) || !this.owners.has(uid, k)) continue;
+      this.owners.delete(uid, k);
+      this.ownerOps.push([false, uid, key]);
+    }
+    for (const uid of after) {
+      if (before.includes(uid) || this.owners.has(uid, k)) continue;
+      this.owners.add(uid, k, key);
+      this.ownerOps.push([true, uid, key]);
+    }
   }
 
   /** Keys of the objects that name ownerUid in their ownerReferences. */
   dependents(ownerUid: string): ObjectKey[] {
-    this.writeOut();
-    return (this.stmt.dependents!.all(ownerUid) as Row[]).map(rowKey);
+    return this.owners.of(ownerUid);
   }
 
   /** Change-log entries after rv, oldest first. */
   *changesSince(rv: number): Generator<Change> {
-    this.writeOut();
-    for (const r of this.stmt.changesSince!.iterate(rv) as IterableIterator<Row & { type: ChangeType }>) {
-      yield { rv: r.rv, type: r.type, key: rowKey(r), body: r.body };
+    this.reachDisk();
+    for (let from = rv; ;) {
+      const rows = this.thread.call('all', 'SELECT * FROM changes WHERE rv > ? ORDER BY rv LIMIT ?', [
+        from,
+        PAGE,
+      ]) as (Row & { type: ChangeType })[];
+      for (const r of rows) yield { rv: r.rv, type: r.type, key: rowKey(r), body: r.body };
+      if (rows.length < PAGE) return;
+      from = rows[rows.length - 1]!.rv;
     }
   }
 
@@ -379,13 +502,13 @@ export class Store {
     if (this.depth > 0) throw new Error('compact() inside a write');
     const upTo = Math.min(rv, this.rv - 1);
     if (upTo <= this.compacted) return;
-    this.transaction(() => {
-      this.writeOut();
-      if (this.fullCompactionDue) this.stmt.compact!.run(upTo);
-      else this.stmt.compactSome!.run(JSON.stringify(this.garbage.filter((r) => r <= upTo)));
-      this.stmt.metaSet!.run('compactedRv', String(upTo));
-      this.stmt.metaSet!.run('rv', String(this.rv));
-    });
+    this.commit();
+    this.thread.compact(
+      upTo,
+      this.rv,
+      this.fullCompactionDue,
+      this.garbage.filter((r) => r <= upTo),
+    );
     this.garbage = this.garbage.filter((r) => r > upTo);
     this.fullCompactionDue = false;
     this.compacted = upTo;
@@ -393,37 +516,46 @@ export class Store {
 
   /** Every object with its body, in key order (snapshots, resets). */
   *allObjects(): Generator<StoredObject> {
-    this.writeOut();
-    for (const r of this.db
-      .prepare('SELECT o.*, c.body FROM objects o JOIN changes c ON c.rv = o.rv ORDER BY 1, 2, 3, 4, 5')
-      .iterate() as IterableIterator<Row>)
-      yield { key: rowKey(r), uid: r.uid, rv: r.rv, body: r.body };
+    this.reachDisk();
+    const sql =
+      'SELECT o.*, c.body FROM objects o JOIN changes c ON c.rv = o.rv ' +
+      'WHERE (o.cluster, o.grp, o.kind, o.namespace, o.name) > (?, ?, ?, ?, ?) ORDER BY 1, 2, 3, 4, 5 LIMIT ?';
+    for (let after = ['', '', '', '', '']; ;) {
+      const rows = this.thread.call('all', sql, [...after, PAGE]) as Row[];
+      for (const r of rows) yield { key: rowKey(r), uid: r.uid, rv: r.rv, body: r.body };
+      if (rows.length < PAGE) return;
+      const l = rows[rows.length - 1]!;
+      after = [l.cluster, l.grp, l.kind, l.namespace, l.name];
+    }
   }
 
   getMeta(key: string): string | undefined {
-    return (this.stmt.metaGet!.get(key) as { value: string } | undefined)?.value;
+    return (this.thread.call('get', SQL.metaGet, [key]) as { value: string } | undefined)?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.transaction(() => this.stmt.metaSet!.run(key, value));
+    this.transaction(() => this.thread.call('run', SQL.metaSet, [key, value]));
   }
 
   addApiSpace(name: string, flavor: string): void {
-    this.transaction(() => this.stmt.spaceAdd!.run(name, flavor));
+    this.transaction(() => this.thread.call('run', SQL.spaceAdd, [name, flavor]));
   }
 
   removeApiSpace(name: string): void {
-    this.transaction(() => this.stmt.spaceDel!.run(name));
+    this.transaction(() => this.thread.call('run', SQL.spaceDel, [name]));
   }
 
   apiSpaces(): { name: string; flavor: string }[] {
-    return this.stmt.spaceList!.all() as { name: string; flavor: string }[];
+    return this.thread.call('all', SQL.spaceList, []) as { name: string; flavor: string }[];
   }
 
   close(): void {
-    if (!this.db.open) return;
-    this.flush();
-    this.db.close();
+    if (!this.thread.open) return;
+    try {
+      this.flush();
+    } finally {
+      this.thread.close();
+    }
   }
 
   private logChange(rv: number, type: ChangeType, key: ObjectKey, body: string, uid?: string): void {
@@ -432,27 +564,32 @@ export class Store {
     this.pending.push(uid === undefined ? { rv, type, key, body } : { rv, type, key, body, uid });
   }
 
+  /** Forgets the batches the thread has written out. */
+  private pruneInflight(): void {
+    const done = this.thread.committed();
+    while (this.inflight.length > 0 && this.inflight[0]!.seq <= done) this.inflight.shift();
+  }
+
+  /** Outside a write, commits; inside one, writes the open batch out: SQL over the lab file sees it all. */
+  private reachDisk(): void {
+    if (this.depth > 0) this.writeOut();
+    else this.commit();
+  }
+
   /**
-   * Writes the pending changes out into the open batch (see bulk.ts), so that SQL over the objects and
-   * changes tables sees them; commit still waits for flush().
+   * Writes the pending changes and owner links out into the batch's SQL transaction (taking one if need
+   * be), so that SQL over the objects and changes tables sees them; commit still waits for commit().
    */
   writeOut(): void {
     const owners = this.ownerOps;
     if (this.persisted === this.pending.length && this.ownersPersisted === owners.length) return;
     this.takeSavepoints();
-    this.bulk.write(this.pending, this.persisted, this.pending.length);
+    this.thread.write(
+      flatChanges(this.pending, this.persisted, this.pending.length),
+      flatOwners(owners, this.ownersPersisted, owners.length),
+    );
     this.persisted = this.pending.length;
-    for (; this.ownersPersisted < owners.length; this.ownersPersisted++) {
-      const [add, uid, k] = owners[this.ownersPersisted]!;
-      (add ? this.stmt.ownerAdd! : this.stmt.ownerDel!).run(
-        uid,
-        k.cluster,
-        k.group,
-        k.kind,
-        k.namespace,
-        k.name,
-      );
-    }
+    this.ownersPersisted = owners.length;
   }
 
   private maybeCompact(written: number): void {

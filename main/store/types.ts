@@ -62,3 +62,7 @@ export class ObjectExistsError extends Error {
     super(`object exists: ${key.cluster}/${key.group}/${key.kind}/${key.namespace}/${key.name}`);
   }
 }
+
+/** A key as one string, ordered as the tables' primary keys order keys (names hold no NUL). */
+export const keyString = (k: ObjectKey): string =>
+  `${k.cluster}\u0000${k.group}\u0000${k.kind}\u0000${k.namespace}\u0000${k.name}`;

@@ -98,9 +98,9 @@ export class ControllerRuntime {
     for (let steps = 0; ; steps++) {
       if (steps > MAX_SETTLE_STEPS)
         throw new Error('controllers did not settle: a reconcile keeps requeueing itself at once');
-      this.api.flush();
+      this.api.commit();
       this.clock.runDue();
-      this.api.flush();
+      this.api.commit();
       let progressed = false;
       for (const e of this.entries) {
         for (let key = e.queue.get(); key !== undefined; key = e.queue.get()) {
@@ -110,7 +110,7 @@ export class ControllerRuntime {
           e.queue.done(key);
         }
       }
-      this.api.flush();
+      this.api.commit();
       const due = this.clock.nextDue();
       if (!progressed && (due === undefined || due > this.clock.nowMs())) return reconciles;
     }
