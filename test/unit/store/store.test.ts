@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations, schemaVersion } from '../../../main/store/migrations';
-import { Store, type Change } from '../../../main/store/store';
+import { Store, StoreFailedError, type Change } from '../../../main/store/store';
 
 const key = (name: string) => ({ cluster: 'supervisor', group: '', kind: 'Pod', namespace: 'default', name });
 let dir: string;
@@ -214,6 +214,56 @@ describe('Store', () => {
     again.compact(100);
     expect([...again.changesSince(0)].map((c) => c.rv)).toEqual([4, 7, 8]);
     expect(again.get(key('c'))?.body).toBe('{"v":3}');
+  });
+});
+
+describe("the store's SQLite thread", () => {
+  it('shows a committed batch at once, reads it back while it is being written, and has it on disk after flush()', () => {
+    const s = open();
+    const seen: string[] = [];
+    s.onCommit((cs) => seen.push(...cs.map((c) => `${c.rv} ${c.key.name}`)));
+    for (const n of ['a', 'b', 'c'])
+      s.write(() => {
+        s.put('ADDED', key(n), n, s.nextRv(), JSON.stringify({ n }));
+        s.setOwners(key(n), [], ['owner-1']);
+      });
+    s.commit();
+    expect(seen).toEqual(['1 a', '2 b', '3 c']);
+    expect(s.get(key('b'))?.body).toBe('{"n":"b"}');
+    expect(s.dependents('owner-1').map((k) => k.name)).toEqual(['a', 'b', 'c']);
+    s.flush();
+    s.close();
+    store = undefined;
+    const raw = new Database(join(dir, 'lab.db'), { readonly: true });
+    expect(raw.prepare('SELECT name, rv FROM objects ORDER BY name').all()).toEqual([
+      { name: 'a', rv: 1 },
+      { name: 'b', rv: 2 },
+      { name: 'c', rv: 3 },
+    ]);
+    expect(raw.prepare('SELECT count(*) AS n FROM owner_refs').get()).toEqual({ n: 3 });
+    raw.close();
+  });
+
+  it('stops for good when the disk is full, says so at the next flush, and the lab reopens as last written', () => {
+    const s = open();
+    const path = join(dir, 'lab.db');
+    s.write(() => s.put('ADDED', key('a'), 'a', s.nextRv(), '{}'));
+    s.flush();
+    // the lab file may not grow any more: the next batch cannot be written
+    s.db.pragma(`max_page_count = ${s.db.pragma('page_count', { simple: true }) as number}`);
+    s.write(() =>
+      s.put('ADDED', key('big'), 'big', s.nextRv(), JSON.stringify({ pad: 'x'.repeat(200_000) })),
+    );
+    s.commit(); // handed over: the engine goes on at once
+    expect(() => s.flush()).toThrow(StoreFailedError);
+    s.write(() => s.put('ADDED', key('c'), 'c', s.nextRv(), '{}'));
+    expect(() => s.flush()).toThrow(/the lab file could not be written: database or disk is full/);
+    expect(() => s.close()).toThrow(StoreFailedError);
+    const again = (store = new Store(path));
+    expect(again.get(key('a'))?.body).toBe('{}');
+    expect(again.get(key('big'))).toBeUndefined();
+    expect(again.get(key('c'))).toBeUndefined();
+    expect(again.currentRv()).toBe(1);
   });
 });
 
