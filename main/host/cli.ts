@@ -18,6 +18,7 @@ import { groupsOf, principalName } from '../sim/vcenter/sso';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createShell } from '../shell';
 import { runLabsCli } from '../labs/cli';
+import { tuneEngineHeap } from './engineHeap';
 
 const usage = `usage: npm run lab -- <command> [flags]
 
@@ -154,6 +155,7 @@ async function shellCommand(
 }
 
 export async function main(argv: string[]): Promise<number> {
+  tuneEngineHeap();
   if (argv[0] === 'labs')
     return runLabsCli(argv.slice(1), {
       open: (o) =>

@@ -140,8 +140,8 @@ export class Store {
   /** owner links added (true) and dropped in the open batch, in order, and how many are written out */
   private ownerOps: OwnerOp[] = [];
   private ownersPersisted = 0;
-  /** committed batches the thread has not written out yet: their bodies are read from here */
-  private inflight: { seq: number; changes: Change[] }[] = [];
+  /** sequence numbers of the committed batches the thread has not written out yet, oldest first */
+  private inflight: number[] = [];
   /** where the open batch began: what a failed commit goes back to */
   private batchStart!: ReturnType<Store['marks']>;
   private readonly index = new KeyIndex();
@@ -344,10 +344,10 @@ export class Store {
         flatChanges(this.pending, 0, this.pending.length),
         flatOwners(this.ownerOps, 0, this.ownerOps.length),
       );
-      if (this.pending.length > 0) this.inflight.push({ seq, changes: this.pending });
+      this.inflight.push(seq);
       this.pruneInflight();
       if (this.inflight.length > MAX_INFLIGHT) {
-        this.thread.waitFor(this.inflight[0]!.seq);
+        this.thread.waitFor(this.inflight[0]!);
         this.pruneInflight();
       }
     }
@@ -407,18 +407,10 @@ export class Store {
 
   /** The body written at a revision (a live object's current revision is never compacted away). */
   bodyAt(rv: number): string | undefined {
-    // the open batch, then batches on their way to disk, both in revision order; then the lab file
+    // the open batch (in revision order), else the lab file: the thread answers after writing out the
+    // batches handed to it before, so committed bodies are not kept here meanwhile (they die young)
     const p = this.pending;
     if (p.length > 0 && rv >= p[0]!.rv) return findRv(p, rv)?.body;
-    this.pruneInflight();
-    for (let i = this.inflight.length - 1; i >= 0; i--) {
-      const b = this.inflight[i]!;
-      if (rv >= b.changes[0]!.rv) {
-        const c = findRv(b.changes, rv);
-        if (c) return c.body;
-        break;
-      }
-    }
     return (this.thread.call('get', SQL.bodyAt, [rv]) as { body: string } | undefined)?.body;
   }
 
@@ -567,7 +559,7 @@ export class Store {
   /** Forgets the batches the thread has written out. */
   private pruneInflight(): void {
     const done = this.thread.committed();
-    while (this.inflight.length > 0 && this.inflight[0]!.seq <= done) this.inflight.shift();
+    while (this.inflight.length > 0 && this.inflight[0]! <= done) this.inflight.shift();
   }
 
   /** Outside a write, commits; inside one, writes the open batch out: SQL over the lab file sees it all. */

@@ -2,6 +2,8 @@
 // ones, in the order given. Each suite is a module in test/bench/ that prints its own figures; it is
 // loaded only when it runs. To add a suite, add one line to the map below.
 
+import { tuneEngineHeap } from '../../main/host/engineHeap';
+
 type Suite = () => Promise<void>;
 
 const suites: Record<string, Suite> = {
@@ -37,6 +39,8 @@ async function main(args: readonly string[]): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
+// the engine's heap as the app runs it (main/host/engineHeap.ts)
+tuneEngineHeap();
 void main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

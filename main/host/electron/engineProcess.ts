@@ -9,10 +9,12 @@ import { startEndpoint } from '../endpoint/server';
 import { labTls } from '../endpoint/tls';
 import { AppEngine } from '../app/engine';
 import { serveEngine, type ParentPortLike } from './engineChannel';
+import { tuneEngineHeap } from '../engineHeap';
 
 const port = (process as unknown as { parentPort: ParentPortLike }).parentPort;
 
 async function main(): Promise<void> {
+  tuneEngineHeap();
   const [path, ...flags] = process.argv.slice(2);
   if (!path) throw new Error('the engine needs the lab path');
   const flag = (name: string) => {
