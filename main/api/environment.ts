@@ -35,5 +35,16 @@ export function randomSuffix(r: RandomSource, length = 5): string {
   return s;
 }
 
+/** the last second rfc3339 spelt out: lab time stands still while a step's writes stamp it */
+let lastSecond = NaN;
+let lastStamp = '';
+
 /** RFC 3339 without fractional seconds, as metav1.Time serialises. */
-export const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const rfc3339 = (d: Date): string => {
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastStamp = d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastStamp;
+};

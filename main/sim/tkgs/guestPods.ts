@@ -279,13 +279,11 @@ function setState(
     ...pod,
     metadata: {
       ...pod.metadata,
-      annotations: {
-        ...pod.metadata.annotations,
-        [STATE_ANNOTATION]: JSON.stringify(JSON.parse(JSON.stringify(st))),
-      },
+      annotations: { ...pod.metadata.annotations, [STATE_ANNOTATION]: JSON.stringify(st) },
     },
   };
-  if (status) g.updateWithStatus({ ...next, status: JSON.parse(JSON.stringify(status)) as object });
+  // the API server decodes a copy of what it is sent (fields left undefined are dropped there)
+  if (status) g.updateWithStatus({ ...next, status });
   else g.update(next);
 }
 

@@ -6,14 +6,19 @@ import { randomSuffix, rfc3339, type RandomSource, type TimeSource } from '../..
 import type { KubeObject } from '../../api/types';
 import { GROUP } from './kinds';
 
+/** names dnsSafe leaves as they are: dot-separated runs of lower-case letters and digits, single dashes within */
+const dnsSafeRe = /^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$/;
+
 /** A DNS-1123 subdomain made from an inventory name: `SupervisorControlPlaneVM (1)` → `supervisorcontrolplanevm-1`. */
 export const dnsSafe = (name: string): string =>
-  name
-    .toLowerCase()
-    .replace(/[^a-z0-9.]+/g, '-')
-    .replace(/-*\.-*/g, '.')
-    .replace(/^[-.]+|[-.]+$/g, '')
-    .slice(0, 200) || 'object';
+  name.length <= 200 && dnsSafeRe.test(name)
+    ? name
+    : name
+        .toLowerCase()
+        .replace(/[^a-z0-9.]+/g, '-')
+        .replace(/-*\.-*/g, '.')
+        .replace(/^[-.]+|[-.]+$/g, '')
+        .slice(0, 200) || 'object';
 
 /** client-go's EventAggregator: after 10 distinct messages of one kind within 10 minutes, combine them */
 const AGGREGATE_AFTER = 10;
