@@ -22,21 +22,23 @@ function cyrb128(str: string): [number, number, number, number] {
 }
 
 export class SeededRandom implements RandomSource {
-  private s: [number, number, number, number];
+  // sfc32's four words, kept as fields: next() runs for every uid and name, and allocates nothing
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
 
   constructor(seed: string | number) {
-    this.s = cyrb128(String(seed));
+    [this.a, this.b, this.c, this.d] = cyrb128(String(seed));
   }
 
   next(): number {
-    let [a, b, c, d] = this.s;
+    const { a, b, c, d } = this;
     const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    this.s = [a, b, c, d];
+    this.d = (d + 1) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    this.c = (((c << 21) | (c >>> 11)) + t) | 0;
     return (t >>> 0) / 4294967296;
   }
 
@@ -46,13 +48,13 @@ export class SeededRandom implements RandomSource {
   }
 
   state(): string {
-    return this.s.join(',');
+    return `${this.a},${this.b},${this.c},${this.d}`;
   }
 
   restore(state: string): void {
     const parts = state.split(',').map(Number);
     if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n)))
       throw new Error(`bad random state: ${state}`);
-    this.s = parts as [number, number, number, number];
+    [this.a, this.b, this.c, this.d] = parts as [number, number, number, number];
   }
 }
