@@ -8,7 +8,7 @@
 // change-log rows, index rows and owner links out in bulk, in the background, on the other core.
 import { KeyIndex } from './keyIndex';
 import { Snapshots } from './snapshots';
-import { SqlThread, type FlatChanges, type FlatOwners, type SqlDatabase } from './thread';
+import { SqlThread, StoreFailedError, type FlatChanges, type FlatOwners, type SqlDatabase } from './thread';
 import {
   keyString,
   ObjectExistsError,
@@ -230,7 +230,12 @@ export class Store {
         this.flushScheduled = true;
         queueMicrotask(() => {
           this.flushScheduled = false;
-          if (this.thread.open && this.depth === 0) this.commit();
+          try {
+            if (this.thread.open && this.depth === 0) this.commit();
+          } catch (err) {
+            // a failed thread stays failed: the next flush(), the one that answers someone, says so
+            if (!(err instanceof StoreFailedError)) throw err;
+          }
         });
       }
     }
@@ -345,11 +350,6 @@ export class Store {
         flatOwners(this.ownerOps, 0, this.ownerOps.length),
       );
       this.inflight.push(seq);
-      this.pruneInflight();
-      if (this.inflight.length > MAX_INFLIGHT) {
-        this.thread.waitFor(this.inflight[0]!);
-        this.pruneInflight();
-      }
     }
     this.batchOpen = false;
     this.index.forget();
@@ -362,6 +362,8 @@ export class Store {
       this.maybeCompact(committed.length);
       for (const l of this.listeners) l(committed);
     }
+    this.pruneInflight();
+    if (this.inflight.length > MAX_INFLIGHT) this.thread.waitFor(this.inflight[0]!);
   }
 
   /** Commits the open batch, if any, and waits until every committed write is on disk. */

@@ -244,7 +244,7 @@ describe("the store's SQLite thread", () => {
     raw.close();
   });
 
-  it('stops for good when the disk is full, says so at the next flush, and the lab reopens as last written', () => {
+  it('stops for good when the disk is full, says so at the next flush, and the lab reopens as last written', async () => {
     const s = open();
     const path = join(dir, 'lab.db');
     s.write(() => s.put('ADDED', key('a'), 'a', s.nextRv(), '{}'));
@@ -256,7 +256,9 @@ describe("the store's SQLite thread", () => {
     );
     s.commit(); // handed over: the engine goes on at once
     expect(() => s.flush()).toThrow(StoreFailedError);
+    // the batch commits at the end of the turn, quietly: the flush that answers someone says it failed
     s.write(() => s.put('ADDED', key('c'), 'c', s.nextRv(), '{}'));
+    await Promise.resolve();
     expect(() => s.flush()).toThrow(/the lab file could not be written: database or disk is full/);
     expect(() => s.close()).toThrow(StoreFailedError);
     const again = (store = new Store(path));
