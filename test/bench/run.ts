@@ -1,8 +1,12 @@
 // The benchmark runner: `npm run bench` runs every suite, `npm run bench -- store drs` only the named
 // ones, in the order given. Each suite is a module in test/bench/ that prints its own figures; it is
-// loaded only when it runs. To add a suite, add one line to the map below.
-
+// loaded only when it runs. To add a suite, add one line to the map below. Each suite runs in a process
+// of its own, as the engine does in the app, so no suite's heap or timing depends on the ones before it.
+import { spawnSync } from 'node:child_process';
 import { tuneEngineHeap } from '../../main/host/engineHeap';
+
+/** the flag a suite's own process is started with */
+const ONE = '--suite-process';
 
 type Suite = () => Promise<void>;
 
@@ -29,19 +33,33 @@ async function main(args: readonly string[]): Promise<number> {
   for (const [i, name] of selected.entries()) {
     if (i > 0) console.log('');
     console.log(`=== ${name} ===`);
-    try {
-      await suites[name]!();
-    } catch (err) {
+    // this script again (with tsx's loader, in execArgv), for one suite
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, ONE, name], {
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) {
       failed++;
-      console.error(`suite ${name} failed:`, err);
+      console.error(`suite ${name} failed (${r.error?.message ?? r.signal ?? `exit ${r.status}`})`);
     }
   }
   return failed > 0 ? 1 : 0;
 }
 
-// the engine's heap as the app runs it (main/host/engineHeap.ts)
-tuneEngineHeap();
-void main(process.argv.slice(2)).then(
+/** One suite, in this process. */
+async function one(name: string): Promise<number> {
+  // the engine's heap as the app runs it (main/host/engineHeap.ts)
+  tuneEngineHeap();
+  try {
+    await suites[name]!();
+    return 0;
+  } catch (err) {
+    console.error(`suite ${name} failed:`, err);
+    return 1;
+  }
+}
+
+const argv = process.argv.slice(2);
+void (argv[0] === ONE ? one(argv[1]!) : main(argv)).then(
   (code) => {
     process.exitCode = code;
   },
