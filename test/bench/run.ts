@@ -3,7 +3,7 @@
 // loaded only when it runs. To add a suite, add one line to the map below. Each suite runs in a process
 // of its own, as the engine does in the app, so no suite's heap or timing depends on the ones before it.
 import { spawnSync } from 'node:child_process';
-import { tuneEngineHeap } from '../../main/host/engineHeap';
+import { ENGINE_NODE_FLAGS, tuneEngineHeap } from '../../main/host/engineHeap';
 
 /** the flag a suite's own process is started with */
 const ONE = '--suite-process';
@@ -33,8 +33,9 @@ async function main(args: readonly string[]): Promise<number> {
   for (const [i, name] of selected.entries()) {
     if (i > 0) console.log('');
     console.log(`=== ${name} ===`);
-    // this script again (with tsx's loader, in execArgv), for one suite
-    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, ONE, name], {
+    // this script again (with tsx's loader, in execArgv) for one suite, with the engine's Node options
+    const args = [...ENGINE_NODE_FLAGS, ...process.execArgv, process.argv[1]!, ONE, name];
+    const r = spawnSync(process.execPath, args, {
       stdio: 'inherit',
     });
     if (r.status !== 0) {

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labPath, resolveDataDir } from '../../main/host/dataDir';
+import { ENGINE_NODE_FLAGS } from '../../main/host/engineHeap';
 import { electronNativeBindingPath, nativeBindingForRuntime } from '../../main/store/nativeBinding';
 
 describe('data directory', () => {
@@ -37,6 +38,22 @@ describe('native module per runtime', () => {
       expect(() => nativeBindingForRuntime('/nonexistent')).toThrow(/has not been built for Electron 42.1.0/);
     } finally {
       delete versions.electron;
+    }
+  });
+});
+
+describe("the engine's Node options", () => {
+  it('are given to every process that runs the engine: browser mode and `npm run lab` as Electron is', () => {
+    // main/host/electron/index.ts imports ENGINE_NODE_FLAGS (electron-start.test.ts checks the fork);
+    // the start script and package.json cannot import TypeScript, so they spell the flags out
+    const start = readFileSync(join(__dirname, '..', '..', 'scripts', 'start.mjs'), 'utf8');
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(ENGINE_NODE_FLAGS.length).toBeGreaterThan(0);
+    for (const flag of ENGINE_NODE_FLAGS) {
+      expect(start).toContain(`'${flag}'`);
+      expect(pkg.scripts.lab).toContain(` ${flag} `);
     }
   });
 });

@@ -14,6 +14,7 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labPath, resolveDataDir } from '../dataDir';
+import { ENGINE_NODE_FLAGS } from '../engineHeap';
 import { CSP } from '../browser/server';
 import { APP_SCHEME, APP_URL, handleAppScheme, registerAppScheme } from './appProtocol';
 import { engineClient, type EngineProcessLike } from './engineChannel';
@@ -102,6 +103,7 @@ export function start(): void {
       const child = utilityProcess.fork(join(here, 'engine.js'), [path, ...process.argv.slice(1)], {
         serviceName: 'Supervisor Lab engine',
         stdio: 'inherit',
+        execArgv: [...ENGINE_NODE_FLAGS],
       });
       const engine = engineClient(child as unknown as EngineProcessLike);
       registerContract(ipcMain, engine, { isAppWindow: (wc) => windows.has(wc), devServer });

@@ -16,6 +16,7 @@ const h = vi.hoisted(() => ({
   forks: [] as {
     module: string;
     args: string[];
+    options: { execArgv?: string[] };
     child: { sent: unknown[]; events: Map<string, (...a: unknown[]) => void> };
   }[],
   exit: [] as number[],
@@ -58,7 +59,7 @@ vi.mock('electron', () => {
       },
     },
     utilityProcess: {
-      fork: (module: string, args: string[]) => {
+      fork: (module: string, args: string[], options: { execArgv?: string[] }) => {
         const child = {
           sent: [] as unknown[],
           events: new Map<string, (...a: unknown[]) => void>(),
@@ -74,7 +75,7 @@ vi.mock('electron', () => {
             return this;
           },
         };
-        h.forks.push({ module, args, child });
+        h.forks.push({ module, args, options, child });
         return child;
       },
     },
@@ -90,6 +91,8 @@ describe('the Electron main process at start', () => {
     const fork = h.forks[0]!;
     expect(fork.module).toMatch(/engine\.js$/);
     expect(fork.args[0]).toBe(join(dir, 'labs', 'default.db'));
+    // the engine's heap, as main/host/engineHeap.ts sets it for every host
+    expect(fork.options.execArgv).toEqual(['--max-semi-space-size=128']);
     expect(h.channels.sort()).toEqual(
       [...Object.keys(methods).map((m) => ipcChannel(m as never)), 'protocol:app'].sort(),
     );
