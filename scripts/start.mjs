@@ -39,7 +39,7 @@ function browserMode(why) {
   buildApp();
   // the build includes the CLI (out/main/cli.js): it starts in a fraction of the time tsx takes
   // the engine's Node options (ENGINE_NODE_FLAGS, main/host/engineHeap.ts; a test keeps the two the same)
-  const engineFlags = ['--max-semi-space-size=128'];
+  const engineFlags = ['--max-semi-space-size=64'];
   const child = spawn(
     process.execPath,
     [...engineFlags, join(root, 'out', 'main', 'cli.js'), 'serve', ...passThrough],

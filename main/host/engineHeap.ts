@@ -12,7 +12,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** Node options for a process that runs the engine (also accepted in NODE_OPTIONS). */
-export const ENGINE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=128'];
+export const ENGINE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
 export const HEAP_GROWING_PERCENT = 50;
 

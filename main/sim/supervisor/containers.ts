@@ -91,25 +91,21 @@ export function conditions(
   reason?: string,
 ): Record<string, unknown>[] {
   const v = ready ? 'True' : 'False';
-  const r = reason ?? (ready ? undefined : 'ContainersNotReady');
-  const notReady = ready
-    ? {}
-    : {
-        reason: r,
-        message: reason
-          ? undefined
-          : `containers with unready status: [${spec(pod)
-              .containers.map((c) => c.name)
-              .join(' ')}]`,
-      };
-  return JSON.parse(
-    JSON.stringify([
-      { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
-      { type: 'Ready', status: v, lastProbeTime: null, lastTransitionTime: at, ...notReady },
-      { type: 'ContainersReady', status: v, lastProbeTime: null, lastTransitionTime: at, ...notReady },
-      { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: at },
-    ]),
-  ) as Record<string, unknown>[];
+  // fields that do not apply are left out, as the API server would drop them
+  const notReady: Record<string, string> = {};
+  if (!ready) {
+    notReady.reason = reason ?? 'ContainersNotReady';
+    if (!reason)
+      notReady.message = `containers with unready status: [${spec(pod)
+        .containers.map((c) => c.name)
+        .join(' ')}]`;
+  }
+  return [
+    { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
+    { type: 'Ready', status: v, lastProbeTime: null, lastTransitionTime: at, ...notReady },
+    { type: 'ContainersReady', status: v, lastProbeTime: null, lastTransitionTime: at, ...notReady },
+    { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: at },
+  ];
 }
 
 export function waiting(pod: KubeObject, reason: string, message?: string): Record<string, unknown>[] {

@@ -217,16 +217,20 @@ function schedule(w: World, space: string): number {
 const runsAsRoot = (image: string) => !/unprivileged|nonroot|non-root|bitnami\//.test(image);
 
 /**
- * Pod addresses per node, as the CNI's IPAM hands them out from the node's pod CIDR: built from the
- * pods once per cluster (after a restart too), then kept as pods start and go.
+ * Pod addresses per node, as the CNI's host-local IPAM hands them out from the node's pod CIDR: the next
+ * free address after the last one it gave, wrapping round. Built from the pods once per cluster (after a
+ * restart too), then kept as pods start and go.
  */
 class GuestIps {
-  private readonly spaces = new Map<string, { byPod: Map<string, string>; taken: Set<string> }>();
+  private readonly spaces = new Map<
+    string,
+    { byPod: Map<string, string>; taken: Set<string>; last: Map<string, number> }
+  >();
 
   private space(g: ApiClient) {
     let m = this.spaces.get(g.cluster);
     if (!m) {
-      m = { byPod: new Map(), taken: new Set() };
+      m = { byPod: new Map(), taken: new Set(), last: new Map() };
       for (const p of g.list('pods').items) {
         const ip = stateOf(p).ip;
         if (ip && podSpec(p).nodeName) {
@@ -244,13 +248,20 @@ class GuestIps {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     const had = m.byPod.get(key);
     if (had) return had;
-    const r = parseCidr((node.spec as { podCIDR?: string } | undefined)?.podCIDR ?? '');
+    const cidr = (node.spec as { podCIDR?: string } | undefined)?.podCIDR ?? '';
+    const r = parseCidr(cidr);
     if (!r) return undefined;
-    for (let ip = r.first + 2; ip < r.last; ip++) {
+    // addresses first+2 .. last-1, starting after the last one given
+    const lo = r.first + 2;
+    const size = r.last - lo;
+    const after = m.last.get(cidr) ?? lo - 1;
+    for (let i = 1; i <= size; i++) {
+      const ip = lo + ((after - lo + i + size) % size);
       const text = formatIp(ip);
       if (m.taken.has(text)) continue;
       m.taken.add(text);
       m.byPod.set(key, text);
+      m.last.set(cidr, ip);
       return text;
     }
     return undefined;

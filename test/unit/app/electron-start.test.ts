@@ -92,7 +92,7 @@ describe('the Electron main process at start', () => {
     expect(fork.module).toMatch(/engine\.js$/);
     expect(fork.args[0]).toBe(join(dir, 'labs', 'default.db'));
     // the engine's heap, as main/host/engineHeap.ts sets it for every host
-    expect(fork.options.execArgv).toEqual(['--max-semi-space-size=128']);
+    expect(fork.options.execArgv).toEqual(['--max-semi-space-size=64']);
     expect(h.channels.sort()).toEqual(
       [...Object.keys(methods).map((m) => ipcChannel(m as never)), 'protocol:app'].sort(),
     );

@@ -194,6 +194,34 @@ spec:
   });
 });
 
+describe("a guest node's pod addresses", () => {
+  it('come from its pod CIDR, each after the last one given, so a freed address is not handed out at once', async () => {
+    const { run, lab } = await guest({ workers: 1 });
+    await run(
+      'kubectl create clusterrolebinding psp-all --clusterrole=psp:vmware-system-privileged --group=system:serviceaccounts',
+    );
+    const ipOf = async (pod: string) =>
+      (await run(`kubectl get pod ${pod} -o jsonpath='{.status.podIP}'`)).out;
+    const start = async (pod: string) => {
+      expect((await run(`kubectl run ${pod} --image=nginx`)).status).toBe(0);
+      settle(lab, 5);
+      return ipOf(pod);
+    };
+    const [a, b] = [await start('a'), await start('b')];
+    const num = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+    expect(num(b) - num(a)).toBe(1);
+    expect((await run('kubectl delete pod a')).status).toBe(0);
+    settle(lab, 40);
+    const c = await start('c');
+    // host-local IPAM goes on from b, rather than back to a's address
+    expect(num(c) - num(b)).toBe(1);
+    const node = (await run("kubectl get pod c -o jsonpath='{.spec.nodeName}'")).out;
+    const cidr = (await run(`kubectl get node ${node} -o jsonpath='{.spec.podCIDR}'`)).out;
+    const [base, bits] = cidr.split('/');
+    expect(num(c) >>> (32 - Number(bits))).toBe(num(base!) >>> (32 - Number(bits)));
+  });
+});
+
 describe('Pod Security Admission in guest clusters on vSphere 8 (TKr v1.25 warns, v1.26 enforces restricted)', () => {
   const restrictedPod = `apiVersion: v1
 kind: Pod
