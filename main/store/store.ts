@@ -161,7 +161,7 @@ export class Store {
     this.thread = new SqlThread(path, options.nativeBinding);
     this.db = this.thread;
     this.changeLogLimit = options.changeLogLimit ?? 200_000;
-    this.maxBatch = options.maxBatch ?? 5_000;
+    this.maxBatch = options.maxBatch ?? 1_000;
     this.snapshots = new Snapshots(this);
     try {
       for (const r of this.thread.call(
