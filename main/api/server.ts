@@ -30,13 +30,8 @@ import {
 } from './types';
 import { WatchHub } from './watch';
 import { listObject, page, selectorPredicate, tableOf, type Query } from './list';
-import {
-  Writer,
-  type DeleteOptions,
-  type FieldValidation,
-  type PropagationPolicy,
-  type WriteOptions,
-} from './writer';
+import { Writer } from './writer';
+import { deleteOptions, withBodyDryRun, writeOptions } from './requestOptions';
 
 export type { Query } from './list';
 
@@ -88,17 +83,6 @@ export interface ApiServerOptions {
   random: RandomSource;
   authorizer?: Authorizer;
   admission?: AdmissionPlugin[];
-}
-
-const fieldValidationModes = new Set(['Strict', 'Warn', 'Ignore']);
-const propagationPolicies = new Set(['Orphan', 'Background', 'Foreground']);
-
-/** DELETE carries dryRun in its DeleteOptions body (kubectl delete --dry-run=server), not the query. */
-function withBodyDryRun(q: Query, body: unknown): Query {
-  const d = (body as { dryRun?: unknown } | undefined)?.dryRun;
-  if (q.dryRun !== undefined || !Array.isArray(d) || d.length === 0) return q;
-  if (d.length !== 1 || d[0] !== 'All') throw badRequest(`Invalid dry run value: ${JSON.stringify(d)}`);
-  return { ...q, dryRun: 'All' };
 }
 
 export class ApiServer {
@@ -344,7 +328,7 @@ export class ApiServer {
     const out = (o: KubeObject): KubeObject => fromStored(kind, o);
     if (r.subresource === 'scale' || r.subresource === 'log') return this.serveSubresource(kind, r, ns, q);
     if (r.subresource === 'binding') {
-      this.writer.bind(kind, ns, r.name!, r.body, this.writeOptions(r, q));
+      this.writer.bind(kind, ns, r.name!, r.body, writeOptions(r, q));
       return {
         status: 201,
         body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 },
@@ -370,11 +354,11 @@ export class ApiServer {
       case 'create': {
         if (r.name && r.subresource === undefined)
           throw methodNotAllowed('the server does not allow this method on the requested resource');
-        const res = this.writer.create(kind, ns, r.body, this.writeOptions(r, q));
+        const res = this.writer.create(kind, ns, r.body, writeOptions(r, q));
         return { status: 201, body: out(res.object), warnings: res.warnings };
       }
       case 'update': {
-        const res = this.writer.update(kind, ns, r.name!, r.body, this.writeOptions(r, q));
+        const res = this.writer.update(kind, ns, r.name!, r.body, writeOptions(r, q));
         return { status: 200, body: out(res.object), warnings: res.warnings };
       }
       case 'patch': {
@@ -385,14 +369,7 @@ export class ApiServer {
             'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
           );
         }
-        const res = this.writer.patch(
-          kind,
-          ns,
-          r.name!,
-          r.patchType ?? 'merge',
-          r.body,
-          this.writeOptions(r, q),
-        );
+        const res = this.writer.patch(kind, ns, r.name!, r.patchType ?? 'merge', r.body, writeOptions(r, q));
         return { status: 200, body: out(res.object), warnings: res.warnings };
       }
       case 'delete': {
@@ -400,15 +377,15 @@ export class ApiServer {
           stored,
           ns,
           r.name!,
-          this.deleteOptions(r.body, q),
-          this.writeOptions(r, withBodyDryRun(q, r.body)),
+          deleteOptions(r.body, q),
+          writeOptions(r, withBodyDryRun(q, r.body)),
         );
         // 200 whether the object is gone or only terminating (finalizers), as the API server answers
         return { status: 200, body: out(res.object) };
       }
       case 'deletecollection': {
-        const d = this.deleteOptions(r.body, q);
-        const o = this.writeOptions(r, withBodyDryRun(q, r.body));
+        const d = deleteOptions(r.body, q);
+        const o = writeOptions(r, withBodyDryRun(q, r.body));
         const items = this.store.write(() =>
           this.list(
             stored,
@@ -456,7 +433,7 @@ export class ApiServer {
       replicas = patched.spec?.replicas;
     }
     const res = this.writer.patch(kind, ns, r.name!, 'merge', replicasPatch(kind, r.name!, replicas, rv), {
-      ...this.writeOptions(r, q),
+      ...writeOptions(r, q),
       subresource: undefined,
     });
     return { status: 200, body: scaleOf(kind, res.object) };
@@ -546,50 +523,6 @@ export class ApiServer {
     remaining?: number,
   ) {
     return tableOf(kind, items, q, rv, this.clock.now(), next, remaining);
-  }
-
-  private writeOptions(r: ResourceRequest, q: Query): WriteOptions {
-    const dryRun = q.dryRun;
-    if (dryRun !== undefined && dryRun !== 'All' && dryRun !== '')
-      throw badRequest(`Invalid dry run value: "${dryRun}"`);
-    const fv = q.fieldValidation ?? 'Warn';
-    if (!fieldValidationModes.has(fv))
-      throw badRequest(
-        `fieldValidation parameter unsupported value: "${fv}"; supported values: "Ignore", "Warn", "Strict"`,
-      );
-    if (r.withStatus && !r.user.groups.includes('system:masters'))
-      throw forbidden(`User "${r.user.username}" cannot update an object and its status in one write`);
-    return {
-      cluster: r.cluster,
-      user: r.user,
-      dryRun: dryRun === 'All',
-      fieldValidation: fv as FieldValidation,
-      subresource: r.subresource,
-      withStatus: r.withStatus === true && r.verb === 'update' && r.subresource === undefined,
-    };
-  }
-
-  private deleteOptions(body: unknown, q: Query): DeleteOptions {
-    const b = (body && typeof body === 'object' ? body : {}) as {
-      propagationPolicy?: string;
-      gracePeriodSeconds?: number;
-      preconditions?: { uid?: string; resourceVersion?: string };
-      orphanDependents?: boolean;
-    };
-    const policy = q.propagationPolicy ?? b.propagationPolicy ?? (b.orphanDependents ? 'Orphan' : undefined);
-    if (policy !== undefined && !propagationPolicies.has(policy)) {
-      throw statusFailure(
-        422,
-        'Invalid',
-        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
-      );
-    }
-    const grace = q.gracePeriodSeconds !== undefined ? Number(q.gracePeriodSeconds) : b.gracePeriodSeconds;
-    return {
-      propagationPolicy: policy as PropagationPolicy | undefined,
-      gracePeriodSeconds: grace,
-      preconditions: b.preconditions,
-    };
   }
 }
 
