@@ -112,18 +112,23 @@ export class Objects {
 
   list(kind: ResolvedKind, cluster: string, namespace?: string): KubeObject[] {
     const ns = kind.namespaced ? namespace : undefined;
-    const out: KubeObject[] = [];
-    for (const r of this.store.listRevisions(cluster, kind.group, kind.kind, ns)) {
-      if (!cached(r.key)) {
-        out.push(deepFreeze(JSON.parse(this.store.bodyAt(r.rv) ?? '{}') as KubeObject));
-        continue;
-      }
-      const k = cacheKey(r.key);
-      const hit = this.cache.get(k);
-      if (hit && hit.rv === r.rv) out.push(materialise(hit));
-      else out.push(this.parse(k, r.rv, this.store.bodyAt(r.rv) ?? '{}'));
-    }
-    return out;
+    const revisions = this.store.listRevisions(cluster, kind.group, kind.kind, ns);
+    // what the cache does not hold at its revision is read from the store in one go
+    const hits = revisions.map((r) => {
+      if (!cached(r.key)) return undefined;
+      const hit = this.cache.get(cacheKey(r.key));
+      return hit && hit.rv === r.rv ? hit : undefined;
+    });
+    const missing = revisions.filter((_, i) => !hits[i]).map((r) => r.rv);
+    const bodies = missing.length > 0 ? this.store.bodiesAt(missing) : undefined;
+    return revisions.map((r, i) => {
+      const hit = hits[i];
+      if (hit) return materialise(hit);
+      const body = bodies?.get(r.rv) ?? '{}';
+      return cached(r.key)
+        ? this.parse(cacheKey(r.key), r.rv, body)
+        : deepFreeze(JSON.parse(body) as KubeObject);
+    });
   }
 
   /** Writes obj at the next resourceVersion (set on obj) and keeps owner links in step. */

@@ -32,6 +32,8 @@ const PAGE = 2_000;
  * a thread slower than the engine holds it back rather than letting the backlog grow in memory.
  */
 const MAX_INFLIGHT = 2;
+/** revisions per call when reading many bodies back */
+const BODIES_PER_CALL = 5_000;
 
 /** Owner links in memory: dependents by owner uid, by key string; sorted when first listed. */
 class OwnerIndex {
@@ -106,6 +108,7 @@ function flatOwners(ops: readonly OwnerOp[], from: number, to: number): FlatOwne
 
 const SQL = {
   bodyAt: 'SELECT body FROM changes WHERE rv=?',
+  bodiesAt: 'SELECT rv, body FROM changes WHERE rv IN (SELECT value FROM json_each(?))',
   metaGet: 'SELECT value FROM meta WHERE key=?',
   metaSet: 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value',
   spaceAdd: 'INSERT OR IGNORE INTO api_spaces (name, flavor) VALUES (?, ?)',
@@ -414,6 +417,29 @@ export class Store {
     const p = this.pending;
     if (p.length > 0 && rv >= p[0]!.rv) return findRv(p, rv)?.body;
     return (this.thread.call('get', SQL.bodyAt, [rv]) as { body: string } | undefined)?.body;
+  }
+
+  /**
+   * The bodies written at many revisions, in one call to the thread per few thousand (a cold list, a
+   * lab opening its informers): revisions with no body are left out.
+   */
+  bodiesAt(rvs: readonly number[]): Map<number, string> {
+    const out = new Map<number, string>();
+    const p = this.pending;
+    const fromDisk: number[] = [];
+    for (const rv of rvs) {
+      if (p.length > 0 && rv >= p[0]!.rv) {
+        const c = findRv(p, rv);
+        if (c) out.set(rv, c.body);
+      } else fromDisk.push(rv);
+    }
+    for (let i = 0; i < fromDisk.length; i += BODIES_PER_CALL) {
+      const rows = this.thread.call('all', SQL.bodiesAt, [
+        JSON.stringify(fromDisk.slice(i, i + BODIES_PER_CALL)),
+      ]) as { rv: number; body: string }[];
+      for (const r of rows) out.set(r.rv, r.body);
+    }
+    return out;
   }
 
   /** How many objects of any kind live in a namespace of an API space. */

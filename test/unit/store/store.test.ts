@@ -244,6 +244,18 @@ describe("the store's SQLite thread", () => {
     raw.close();
   });
 
+  it('reads many bodies back in one go, from disk and from the open batch, leaving out revisions with none', () => {
+    const s = open();
+    for (const n of ['a', 'b']) s.write(() => s.put('ADDED', key(n), n, s.nextRv(), `"${n}"`));
+    s.flush();
+    s.write(() => s.put('ADDED', key('c'), 'c', s.nextRv(), '"c"'));
+    expect([...s.bodiesAt([3, 1, 99, 2])].sort()).toEqual([
+      [1, '"a"'],
+      [2, '"b"'],
+      [3, '"c"'],
+    ]);
+  });
+
   it('stops for good when the disk is full, says so at the next flush, and the lab reopens as last written', async () => {
     const s = open();
     const path = join(dir, 'lab.db');
