@@ -113,22 +113,31 @@ export class Objects {
   list(kind: ResolvedKind, cluster: string, namespace?: string): KubeObject[] {
     const ns = kind.namespaced ? namespace : undefined;
     const revisions = this.store.listRevisions(cluster, kind.group, kind.kind, ns);
-    // what the cache does not hold at its revision is read from the store in one go
-    const hits = revisions.map((r) => {
-      if (!cached(r.key)) return undefined;
-      const hit = this.cache.get(cacheKey(r.key));
-      return hit && hit.rv === r.rv ? hit : undefined;
-    });
-    const missing = revisions.filter((_, i) => !hits[i]).map((r) => r.rv);
-    const bodies = missing.length > 0 ? this.store.bodiesAt(missing) : undefined;
-    return revisions.map((r, i) => {
-      const hit = hits[i];
-      if (hit) return materialise(hit);
-      const body = bodies?.get(r.rv) ?? '{}';
-      return cached(r.key)
-        ? this.parse(cacheKey(r.key), r.rv, body)
-        : deepFreeze(JSON.parse(body) as KubeObject);
-    });
+    const out: KubeObject[] = new Array<KubeObject>(revisions.length);
+    /** positions the cache does not hold at their revision: read from the store in one go */
+    let missing: number[] | undefined;
+    for (let i = 0; i < revisions.length; i++) {
+      const r = revisions[i]!;
+      if (cached(r.key)) {
+        const hit = this.cache.get(cacheKey(r.key));
+        if (hit && hit.rv === r.rv) {
+          out[i] = materialise(hit);
+          continue;
+        }
+      }
+      (missing ??= []).push(i);
+    }
+    if (missing) {
+      const bodies = this.store.bodiesAt(missing.map((i) => revisions[i]!.rv));
+      for (const i of missing) {
+        const r = revisions[i]!;
+        const body = bodies.get(r.rv) ?? '{}';
+        out[i] = cached(r.key)
+          ? this.parse(cacheKey(r.key), r.rv, body)
+          : deepFreeze(JSON.parse(body) as KubeObject);
+      }
+    }
+    return out;
   }
 
   /** Writes obj at the next resourceVersion (set on obj) and keeps owner links in step. */
