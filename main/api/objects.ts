@@ -1,6 +1,6 @@
 // Reading and writing KubeObjects in the store: keys, serialisation, resourceVersions, owner links.
 // The one place that turns objects into rows and back.
-import type { ObjectKey, Store } from '../store/store';
+import { keyString, type ObjectKey, type Store } from '../store/store';
 import type { Registry, ResolvedKind } from './registry';
 import type { KubeObject, OwnerReference } from './types';
 import { deepFreeze } from './watch';
@@ -15,9 +15,6 @@ export function objectKey(kind: ResolvedKind, cluster: string, obj: KubeObject):
 
 const ownerUids = (o: KubeObject | undefined): string[] =>
   (o?.metadata.ownerReferences ?? []).map((r) => r.uid);
-
-const cacheKey = (k: ObjectKey) =>
-  `${k.cluster}\u0000${k.group}\u0000${k.kind}\u0000${k.namespace}\u0000${k.name}`;
 
 /**
  * Events are the bulk of the rows (several per pod) and rarely read again: they are not kept in the
@@ -68,7 +65,7 @@ export class Objects {
   }
 
   getByKey(key: ObjectKey): KubeObject | undefined {
-    const k = cacheKey(key);
+    const k = keyString(key);
     const hit = this.cache.get(k);
     if (hit !== undefined) return hit === null ? undefined : materialise(hit);
     const row = this.store.get(key);
@@ -82,7 +79,7 @@ export class Objects {
 
   /** The object as written at rv, if that is still its cached revision (parsed now if need be). */
   parsedAt(key: ObjectKey, rv: number): KubeObject | undefined {
-    const hit = this.cache.get(cacheKey(key));
+    const hit = this.cache.get(keyString(key));
     return hit && hit.rv === rv ? materialise(hit) : undefined;
   }
 
@@ -106,7 +103,7 @@ export class Objects {
 
   exists(kind: ResolvedKind, cluster: string, namespace: string, name: string): boolean {
     const key = keyOf(kind, cluster, namespace, name);
-    const hit = this.cache.get(cacheKey(key));
+    const hit = this.cache.get(keyString(key));
     return hit !== undefined ? hit !== null : this.store.exists(key);
   }
 
@@ -119,7 +116,7 @@ export class Objects {
     for (let i = 0; i < revisions.length; i++) {
       const r = revisions[i]!;
       if (cached(r.key)) {
-        const hit = this.cache.get(cacheKey(r.key));
+        const hit = this.cache.get(keyString(r.key));
         if (hit && hit.rv === r.rv) {
           out[i] = materialise(hit);
           continue;
@@ -133,7 +130,7 @@ export class Objects {
         const r = revisions[i]!;
         const body = bodies.get(r.rv) ?? '{}';
         out[i] = cached(r.key)
-          ? this.parse(cacheKey(r.key), r.rv, body)
+          ? this.parse(keyString(r.key), r.rv, body)
           : deepFreeze(JSON.parse(body) as KubeObject);
       }
     }
@@ -148,7 +145,7 @@ export class Objects {
     const json = JSON.stringify(obj);
     this.store.put(old ? 'MODIFIED' : 'ADDED', key, obj.metadata.uid ?? '', rv, json);
     // the written object is what a read at rv would parse: keep it (frozen) rather than parse it again
-    if (cached(key)) this.cache.set(cacheKey(key), { rv, obj: deepFreeze(obj) });
+    if (cached(key)) this.cache.set(keyString(key), { rv, obj: deepFreeze(obj) });
     if (kind.group === '' && kind.kind === 'Namespace') {
       this.namespaces.set(
         `${cluster}/${key.name}`,
@@ -167,7 +164,7 @@ export class Objects {
     const final = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
     const key = objectKey(kind, cluster, obj);
     this.store.remove(key, rv, JSON.stringify(final));
-    if (cached(key)) this.cache.set(cacheKey(key), null);
+    if (cached(key)) this.cache.set(keyString(key), null);
     if (kind.group === '' && kind.kind === 'Namespace')
       this.namespaces.set(`${cluster}/${key.name}`, 'missing');
     const before = ownerUids(obj);
